@@ -1,0 +1,284 @@
+//! The crate's error types: one enum per operation, each `#[non_exhaustive]`, with lower-case
+//! messages that name the numbers involved.
+
+use core::fmt;
+
+use crate::key::KeyId;
+
+/// Why a [`Key`](crate::Key) or [`KeyRing`](crate::KeyRing) could not be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// Raw key material was not exactly 32 bytes.
+    Length {
+        /// The number of bytes given.
+        len: usize,
+    },
+    /// The text was not base64 in any of the accepted alphabets.
+    Base64,
+    /// The secret given to `derive` was shorter than 32 bytes.
+    SecretTooShort {
+        /// The number of bytes given.
+        len: usize,
+    },
+    /// The salt given to `derive` was not exactly 16 bytes.
+    SaltLength {
+        /// The number of bytes given.
+        len: usize,
+    },
+    /// The Argon2id parameters were refused.
+    Params(String),
+    /// A key list held no key.
+    EmptyRing,
+    /// Two keys of one ring have the same key id (most often: the same key listed twice).
+    DuplicateKeyId(KeyId),
+    /// One entry of a comma-separated key list did not parse.
+    ListEntry {
+        /// Zero-based position of the entry in the list.
+        index: usize,
+        /// Why it did not parse.
+        reason: Box<KeyError>,
+    },
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Length { len } => write!(f, "a key is 32 bytes, got {len}"),
+            Self::Base64 => {
+                f.write_str("key is not valid base64 (standard or url-safe, padded or not)")
+            }
+            Self::SecretTooShort { len } => {
+                write!(f, "secret must be at least 32 bytes, got {len}")
+            }
+            Self::SaltLength { len } => write!(f, "salt must be exactly 16 bytes, got {len}"),
+            Self::Params(why) => write!(f, "invalid argon2id parameters: {why}"),
+            Self::EmptyRing => f.write_str("a key ring needs at least one key"),
+            Self::DuplicateKeyId(id) => write!(f, "two keys in the ring share key id {id}"),
+            Self::ListEntry { index, reason } => write!(f, "key #{index} of the list: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::ListEntry { reason, .. } => Some(reason.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+/// Why a codec could not turn a value into bytes or back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodecError {
+    codec: &'static str,
+    message: String,
+}
+
+impl CodecError {
+    /// A codec error from the codec's name and its own message.
+    pub fn new(codec: &'static str, message: impl fmt::Display) -> Self {
+        Self {
+            codec,
+            message: message.to_string(),
+        }
+    }
+
+    /// The name of the codec that failed.
+    pub fn codec(&self) -> &'static str {
+        self.codec
+    }
+}
+
+impl fmt::Display for CodecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.codec, self.message)
+    }
+}
+
+impl std::error::Error for CodecError {}
+
+/// Why a value could not be sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SealError {
+    /// The codec could not serialize the value.
+    Encode(CodecError),
+    /// The cookie (name plus value) would exceed the size limit browsers enforce.
+    TooLarge {
+        /// Bytes of name plus value the cookie would take.
+        size: usize,
+        /// The configured limit.
+        max: usize,
+    },
+    /// The session's absolute lifetime is over: it cannot be sealed again.
+    LifetimeExceeded {
+        /// Unix seconds at which the absolute lifetime ended.
+        ended_at: u64,
+    },
+    /// The AEAD refused the message (only possible for absurd lengths).
+    Encrypt,
+}
+
+impl fmt::Display for SealError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Encode(e) => write!(f, "could not encode the session: {e}"),
+            Self::TooLarge { size, max } => write!(
+                f,
+                "sealed cookie is {size} bytes (name plus value), over the limit of {max} bytes"
+            ),
+            Self::LifetimeExceeded { ended_at } => {
+                write!(
+                    f,
+                    "session lifetime ended at unix time {ended_at}; start a new session"
+                )
+            }
+            Self::Encrypt => f.write_str("the cipher refused the message"),
+        }
+    }
+}
+
+impl std::error::Error for SealError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Encode(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Why a cookie value did not open.
+///
+/// Each variant is safe to log: none carries plaintext or key material. An attacker who sends a
+/// forged value learns only that it did not open; which variant it was is for the server's logs
+/// and metrics, and should not be sent back to the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OpenError {
+    /// The raw value is longer than any value this sealer produces; refused before decoding.
+    TooLarge {
+        /// Length of the raw value in bytes.
+        len: usize,
+        /// The longest value accepted.
+        max: usize,
+    },
+    /// The value is not base64url, or too short to hold a header, nonce and tag.
+    Malformed(Malformed),
+    /// The format version byte is not one this release reads.
+    UnsupportedVersion(u8),
+    /// No key of the ring has the value's key id (a removed key, or a forgery).
+    UnknownKey(KeyId),
+    /// The tag did not verify: tampered, sealed for another cookie name, or forged.
+    Unauthenticated,
+    /// The session's deadline (idle or absolute) has passed.
+    Expired {
+        /// Unix seconds after which the value stopped opening.
+        expired_at: u64,
+    },
+    /// The session claims to begin in the future, beyond the allowed clock-skew leeway.
+    NotYetValid {
+        /// Unix seconds at which the session claims to begin.
+        created_at: u64,
+    },
+    /// The session began before the sealer's `invalidate_before` moment.
+    Revoked {
+        /// Unix seconds at which the session began.
+        created_at: u64,
+    },
+    /// The payload authenticated but the codec could not decode it into the requested type.
+    Decode(CodecError),
+}
+
+/// The ways a value can be malformed before any cryptography runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Malformed {
+    /// The value was empty.
+    Empty,
+    /// The value is not unpadded base64url.
+    Base64,
+    /// The decoded value is shorter than the fixed overhead.
+    TooShort {
+        /// Decoded length in bytes.
+        len: usize,
+        /// The fixed overhead of the format in bytes.
+        min: usize,
+    },
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("empty value"),
+            Self::Base64 => f.write_str("not unpadded base64url"),
+            Self::TooShort { len, min } => {
+                write!(
+                    f,
+                    "decoded value is {len} bytes, shorter than the {min}-byte minimum"
+                )
+            }
+        }
+    }
+}
+
+impl fmt::Display for OpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge { len, max } => {
+                write!(f, "value is {len} bytes, over the limit of {max} bytes")
+            }
+            Self::Malformed(m) => write!(f, "malformed value: {m}"),
+            Self::UnsupportedVersion(v) => write!(f, "unsupported format version {v}"),
+            Self::UnknownKey(id) => write!(f, "no key in the ring has key id {id}"),
+            Self::Unauthenticated => f.write_str("value did not authenticate"),
+            Self::Expired { expired_at } => write!(f, "session expired at unix time {expired_at}"),
+            Self::NotYetValid { created_at } => {
+                write!(
+                    f,
+                    "session claims to begin at unix time {created_at}, in the future"
+                )
+            }
+            Self::Revoked { created_at } => write!(
+                f,
+                "session began at unix time {created_at}, before the invalidation cut-off"
+            ),
+            Self::Decode(e) => write!(f, "could not decode the session: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for OpenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Decode(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A [`Sealer`](crate::Sealer) setting that cannot work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A cookie name must be 1 to 256 characters of the HTTP token set (RFC 6265 / RFC 9110):
+    /// letters, digits and ``!#$%&'*+-.^_`|~``.
+    InvalidCookieName {
+        /// The name given.
+        name: String,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidCookieName { name } => write!(
+                f,
+                "invalid cookie name {name:?}: use 1 to 256 characters from letters, digits and !#$%&'*+-.^_`|~"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -1,0 +1,31 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+mod clock;
+mod codec;
+mod envelope;
+mod error;
+mod key;
+mod ring;
+mod sealer;
+
+pub use clock::{unix_seconds, Clock, ManualClock, SystemClock};
+#[cfg(feature = "bincode")]
+pub use codec::Bincode;
+#[cfg(feature = "json")]
+pub use codec::Json;
+#[cfg(feature = "postcard")]
+pub use codec::Postcard;
+pub use codec::{Codec, DefaultCodec, MAX_DECODE_LEN};
+pub use envelope::{MAX_NAME_LEN, OVERHEAD};
+pub use error::{CodecError, ConfigError, KeyError, Malformed, OpenError, SealError};
+pub use key::{DeriveParams, Key, KeyId, KEY_LEN, MIN_SECRET_LEN, SALT_LEN};
+pub use ring::KeyRing;
+pub use sealer::{
+    is_valid_cookie_name, Opened, Sealer, DEFAULT_COOKIE_NAME, DEFAULT_LEEWAY,
+    DEFAULT_MAX_LIFETIME, MAX_COOKIE_SIZE,
+};

@@ -1,0 +1,162 @@
+//! The key ring: one primary key that seals, previous keys that only open, lookup by key id.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chacha20poly1305::{KeyInit as _, XChaCha20Poly1305};
+
+use crate::error::KeyError;
+use crate::key::{Key, KeyId};
+
+/// A key and the cipher keyed with it, made once when the ring is built so that no request
+/// pays for key set-up.
+#[derive(Clone)]
+pub(crate) struct RingEntry {
+    pub(crate) key: Key,
+    pub(crate) cipher: XChaCha20Poly1305,
+}
+
+impl RingEntry {
+    fn new(key: Key) -> Self {
+        let cipher = XChaCha20Poly1305::new(key.as_bytes().into());
+        Self { key, cipher }
+    }
+}
+
+/// The keys a [`Sealer`](crate::Sealer) uses: the primary seals, every key opens.
+///
+/// Rotation is: put a new key first, keep the old ones after it until every cookie they sealed
+/// has expired or been re-sealed, then drop them. Values sealed with a previous key open and
+/// report [`needs_reseal`](crate::Opened::needs_reseal); values sealed with a key no longer in
+/// the ring fail with [`OpenError::UnknownKey`](crate::OpenError::UnknownKey).
+///
+/// ```
+/// use sealed_session::{Key, KeyRing};
+/// let (new, old) = (Key::generate(), Key::generate());
+/// let list = format!("{},{}", new.to_base64(), old.to_base64());
+/// let ring = KeyRing::from_base64_list(&list)?;
+/// assert_eq!(ring.primary().id(), new.id());
+/// assert_eq!(ring.len(), 2);
+/// assert_eq!(ring.to_base64_list(), list);
+/// # Ok::<(), sealed_session::KeyError>(())
+/// ```
+#[derive(Clone)]
+pub struct KeyRing {
+    /// Primary first, then previous keys newest to oldest.
+    entries: Vec<RingEntry>,
+    by_id: HashMap<KeyId, usize>,
+}
+
+impl KeyRing {
+    /// A ring of one key.
+    pub fn new(primary: Key) -> Self {
+        let id = primary.id();
+        Self {
+            entries: vec![RingEntry::new(primary)],
+            by_id: HashMap::from([(id, 0)]),
+        }
+    }
+
+    /// A ring from keys listed newest first: the first seals, all open.
+    ///
+    /// Fails on an empty list, or when two keys share a key id (the same key listed twice).
+    pub fn from_keys(keys: impl IntoIterator<Item = Key>) -> Result<Self, KeyError> {
+        let mut entries = Vec::new();
+        let mut by_id = HashMap::new();
+        for key in keys {
+            let id = key.id();
+            if by_id.insert(id, entries.len()).is_some() {
+                return Err(KeyError::DuplicateKeyId(id));
+            }
+            entries.push(RingEntry::new(key));
+        }
+        if entries.is_empty() {
+            return Err(KeyError::EmptyRing);
+        }
+        Ok(Self { entries, by_id })
+    }
+
+    /// Add a previous key (open only) after the existing ones.
+    pub fn with_previous(self, key: Key) -> Result<Self, KeyError> {
+        Self::from_keys(self.entries.into_iter().map(|e| e.key).chain(Some(key)))
+    }
+
+    /// Parse the comma-separated list an environment variable holds, newest key first:
+    /// `"NEW,OLDER,OLDEST"`. Each entry is base64 as [`Key::from_base64`] reads it; white space
+    /// around entries and empty entries (a trailing comma) are ignored.
+    pub fn from_base64_list(list: &str) -> Result<Self, KeyError> {
+        let keys = list
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .enumerate()
+            .map(|(index, entry)| {
+                Key::from_base64(entry).map_err(|reason| KeyError::ListEntry {
+                    index,
+                    reason: Box::new(reason),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Self::from_keys(keys)
+    }
+
+    /// The ring as the comma-separated list [`from_base64_list`](Self::from_base64_list) reads.
+    pub fn to_base64_list(&self) -> String {
+        self.keys()
+            .map(Key::to_base64)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// The key that seals.
+    pub fn primary(&self) -> &Key {
+        &self.primary_entry().key
+    }
+
+    /// Every key, primary first.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &Key> + '_ {
+        self.entries.iter().map(|e| &e.key)
+    }
+
+    /// The key with this id, if the ring holds it. Constant time in the ring's size.
+    pub fn get(&self, id: KeyId) -> Option<&Key> {
+        self.entry(id).map(|e| &e.key)
+    }
+
+    /// Number of keys, primary included.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Always false: a ring holds at least its primary key.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub(crate) fn primary_entry(&self) -> &RingEntry {
+        // from_keys and new guarantee at least one entry.
+        &self.entries[0]
+    }
+
+    pub(crate) fn entry(&self, id: KeyId) -> Option<&RingEntry> {
+        self.by_id.get(&id).and_then(|&i| self.entries.get(i))
+    }
+}
+
+impl From<Key> for KeyRing {
+    fn from(key: Key) -> Self {
+        Self::new(key)
+    }
+}
+
+impl fmt::Debug for KeyRing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyRing")
+            .field("primary", &self.primary().id())
+            .field(
+                "previous",
+                &self.keys().skip(1).map(Key::id).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}

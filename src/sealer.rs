@@ -1,0 +1,475 @@
+//! The `Sealer`: configuration (cookie name, lifetimes, clock, codec) and seal / open of serde
+//! values. Knows nothing of HTTP.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::clock::{unix_seconds, Clock, SystemClock};
+use crate::codec::{Codec, DefaultCodec};
+use crate::envelope::{self, SealFailure, Times, MAX_NAME_LEN};
+use crate::error::{ConfigError, OpenError, SealError};
+use crate::key::KeyId;
+use crate::ring::KeyRing;
+
+/// The cookie name a new sealer uses.
+pub const DEFAULT_COOKIE_NAME: &str = "session";
+/// The absolute lifetime a new sealer gives sessions: one day.
+pub const DEFAULT_MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+/// The clock-skew leeway a new sealer allows: one minute.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
+/// Browsers keep cookies of up to 4096 bytes, name plus value.
+pub const MAX_COOKIE_SIZE: usize = 4096;
+
+/// Seals serde values into cookie values and opens them again.
+///
+/// Built once at start-up and shared (it is cheap to clone). Every setting has a safe default:
+/// cookie name `session`, absolute lifetime one day, no idle timeout, one minute of clock-skew
+/// leeway, bincode payloads, the system clock.
+///
+/// ```
+/// use std::time::Duration;
+/// use sealed_session::{Key, OpenError, Sealer};
+///
+/// #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+/// struct User { id: u64, name: String }
+///
+/// let sealer = Sealer::new(Key::generate())
+///     .cookie_name("session")
+///     .max_lifetime(Duration::from_secs(7 * 86400))
+///     .idle_timeout(Duration::from_secs(30 * 60));
+///
+/// let value = sealer.seal(&User { id: 7, name: "ada".into() })?;
+/// let opened = sealer.open::<User>(&value)?;
+/// assert_eq!(opened.value().name, "ada");
+///
+/// // One changed character and the value no longer opens.
+/// let mut forged = value.into_bytes();
+/// forged[40] = if forged[40] == b'A' { b'B' } else { b'A' };
+/// let forged = String::from_utf8(forged).unwrap();
+/// assert!(sealer.open::<User>(&forged).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Sealer<C: Codec = DefaultCodec> {
+    ring: Arc<KeyRing>,
+    codec: C,
+    cookie_name: Arc<str>,
+    max_lifetime: u64,
+    idle_timeout: Option<u64>,
+    leeway: u64,
+    invalidate_before: Option<u64>,
+    max_cookie_size: usize,
+    clock: Arc<dyn Clock>,
+}
+
+impl Sealer<DefaultCodec> {
+    /// A sealer with the default codec and settings. Takes a [`KeyRing`] or a single
+    /// [`Key`](crate::Key).
+    pub fn new(ring: impl Into<KeyRing>) -> Self {
+        Self::with_codec(ring, DefaultCodec::default())
+    }
+}
+
+impl<C: Codec> Sealer<C> {
+    /// A sealer with the given payload codec and default settings.
+    pub fn with_codec(ring: impl Into<KeyRing>, codec: C) -> Self {
+        Self {
+            ring: Arc::new(ring.into()),
+            codec,
+            cookie_name: Arc::from(DEFAULT_COOKIE_NAME),
+            max_lifetime: DEFAULT_MAX_LIFETIME.as_secs(),
+            idle_timeout: None,
+            leeway: DEFAULT_LEEWAY.as_secs(),
+            invalidate_before: None,
+            max_cookie_size: MAX_COOKIE_SIZE,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Switch the payload codec. Values sealed with one codec do not decode with another.
+    pub fn codec<D: Codec>(self, codec: D) -> Sealer<D> {
+        Sealer {
+            ring: self.ring,
+            codec,
+            cookie_name: self.cookie_name,
+            max_lifetime: self.max_lifetime,
+            idle_timeout: self.idle_timeout,
+            leeway: self.leeway,
+            invalidate_before: self.invalidate_before,
+            max_cookie_size: self.max_cookie_size,
+            clock: self.clock,
+        }
+    }
+
+    /// The cookie name. It is bound into every sealed value: a value sealed for one name does
+    /// not open under another.
+    ///
+    /// # Panics
+    /// If the name is not a valid cookie name (see [`ConfigError::InvalidCookieName`]); use
+    /// [`try_cookie_name`](Self::try_cookie_name) for names from outside the program.
+    #[track_caller]
+    pub fn cookie_name(self, name: &str) -> Self {
+        match self.try_cookie_name(name) {
+            Ok(sealer) => sealer,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// The cookie name, refusing an invalid one with an error.
+    pub fn try_cookie_name(mut self, name: &str) -> Result<Self, ConfigError> {
+        if !is_valid_cookie_name(name) {
+            return Err(ConfigError::InvalidCookieName {
+                name: name.to_owned(),
+            });
+        }
+        self.cookie_name = Arc::from(name);
+        Ok(self)
+    }
+
+    /// The absolute lifetime: no session opens longer than this after it began, however often
+    /// it is re-sealed. Shortening it also ends existing sessions that are older.
+    pub fn max_lifetime(mut self, lifetime: Duration) -> Self {
+        self.max_lifetime = lifetime.as_secs();
+        self
+    }
+
+    /// The idle timeout: a session not re-sealed for this long stops opening. Each seal slides
+    /// the idle deadline; it never passes the absolute one.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = Some(timeout.as_secs());
+        self
+    }
+
+    /// How far apart the clocks of the instances that share a ring may be: deadlines are
+    /// extended, and future start times tolerated, by this much. Default one minute.
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway.as_secs();
+        self
+    }
+
+    /// Reject every session that began before `moment`: log everybody out without rotating
+    /// keys (for example after a password-database leak).
+    pub fn invalidate_before(mut self, moment: SystemTime) -> Self {
+        self.invalidate_before = Some(unix_seconds(moment));
+        self
+    }
+
+    /// [`invalidate_before`](Self::invalidate_before) with unix seconds.
+    pub fn invalidate_before_unix(mut self, unix_seconds: u64) -> Self {
+        self.invalidate_before = Some(unix_seconds);
+        self
+    }
+
+    /// Where the sealer reads the time; the system clock by default.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The largest cookie, name plus value, that [`seal`](Self::seal) produces and
+    /// [`open`](Self::open) reads. Default and browser limit: 4096 bytes.
+    ///
+    /// # Warning
+    /// Browsers silently drop cookies over 4096 bytes. Raise this only where something other
+    /// than a browser carries the value, or where the value is split over several cookies.
+    pub fn max_cookie_size(mut self, bytes: usize) -> Self {
+        self.max_cookie_size = bytes;
+        self
+    }
+
+    /// The key ring.
+    pub fn ring(&self) -> &KeyRing {
+        &self.ring
+    }
+
+    /// The codec.
+    pub fn codec_ref(&self) -> &C {
+        &self.codec
+    }
+
+    /// The cookie name.
+    pub fn name(&self) -> &str {
+        &self.cookie_name
+    }
+
+    /// The absolute lifetime.
+    pub fn lifetime(&self) -> Duration {
+        Duration::from_secs(self.max_lifetime)
+    }
+
+    /// The idle timeout, if one is set.
+    pub fn idle(&self) -> Option<Duration> {
+        self.idle_timeout.map(Duration::from_secs)
+    }
+
+    /// The current time by the sealer's clock, in unix seconds.
+    pub fn now(&self) -> u64 {
+        self.clock.now()
+    }
+
+    /// The longest value (without the name) that opens.
+    pub fn max_value_len(&self) -> usize {
+        self.max_cookie_size.saturating_sub(self.cookie_name.len())
+    }
+
+    /// Seal `value` as a new session beginning now.
+    pub fn seal<T: Serialize + ?Sized>(&self, value: &T) -> Result<String, SealError> {
+        self.seal_at(value, self.clock.now())
+    }
+
+    /// [`seal`](Self::seal) at a given time, in unix seconds.
+    pub fn seal_at<T: Serialize + ?Sized>(&self, value: &T, now: u64) -> Result<String, SealError> {
+        self.reseal_at(value, now, now)
+    }
+
+    /// Seal `value` as the continuation of a session that began at `created_at` (from
+    /// [`Opened::created_at`]): the start time and the absolute deadline are kept, the idle
+    /// deadline slides, and the primary key seals.
+    pub fn reseal<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        created_at: u64,
+    ) -> Result<String, SealError> {
+        self.reseal_at(value, created_at, self.clock.now())
+    }
+
+    /// [`reseal`](Self::reseal) at a given time, in unix seconds.
+    pub fn reseal_at<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        created_at: u64,
+        now: u64,
+    ) -> Result<String, SealError> {
+        self.seal_payload_at(created_at, now, |buf| self.codec.encode(value, buf))
+            .map_err(|e| match e {
+                SealPayloadError::Seal(e) => e,
+                SealPayloadError::Payload(e) => SealError::Encode(e),
+            })
+    }
+
+    /// Seal payload bytes the caller has already encoded, as a session that began at
+    /// `created_at`. The codec is not used.
+    pub fn seal_bytes_at(
+        &self,
+        payload: &[u8],
+        created_at: u64,
+        now: u64,
+    ) -> Result<String, SealError> {
+        self.seal_payload_at(created_at, now, |buf| {
+            buf.extend_from_slice(payload);
+            Ok::<(), SealError>(())
+        })
+        .map_err(|e| match e {
+            SealPayloadError::Seal(e) | SealPayloadError::Payload(e) => e,
+        })
+    }
+
+    fn seal_payload_at<E>(
+        &self,
+        created_at: u64,
+        now: u64,
+        write_payload: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<String, SealPayloadError<E>> {
+        let absolute = created_at.saturating_add(self.max_lifetime);
+        if now >= absolute {
+            return Err(SealPayloadError::Seal(SealError::LifetimeExceeded {
+                ended_at: absolute,
+            }));
+        }
+        let expires_at = match self.idle_timeout {
+            Some(idle) => absolute.min(now.saturating_add(idle)),
+            None => absolute,
+        };
+        let times = Times {
+            created_at,
+            expires_at,
+        };
+        let value = envelope::seal(
+            &self.ring,
+            self.cookie_name.as_bytes(),
+            times,
+            write_payload,
+        )
+        .map_err(|e| match e {
+            SealFailure::Payload(e) => SealPayloadError::Payload(e),
+            SealFailure::Cipher => SealPayloadError::Seal(SealError::Encrypt),
+        })?;
+        let size = self.cookie_name.len() + value.len();
+        if size > self.max_cookie_size {
+            return Err(SealPayloadError::Seal(SealError::TooLarge {
+                size,
+                max: self.max_cookie_size,
+            }));
+        }
+        Ok(value)
+    }
+
+    /// Open a cookie value sealed by this sealer (or one sharing a key of its ring and its
+    /// cookie name) and decode the session.
+    pub fn open<T: DeserializeOwned>(&self, value: &str) -> Result<Opened<T>, OpenError> {
+        self.open_at(value, self.clock.now())
+    }
+
+    /// [`open`](Self::open) at a given time, in unix seconds.
+    pub fn open_at<T: DeserializeOwned>(
+        &self,
+        value: &str,
+        now: u64,
+    ) -> Result<Opened<T>, OpenError> {
+        self.open_payload_at(value, now, |payload| {
+            self.codec.decode(payload).map_err(OpenError::Decode)
+        })
+    }
+
+    /// Open a value without decoding its payload: the payload bytes are returned as they were
+    /// sealed. Every check but the codec's runs.
+    pub fn open_bytes_at(&self, value: &str, now: u64) -> Result<Opened<Vec<u8>>, OpenError> {
+        self.open_payload_at(value, now, |payload| Ok(payload.to_vec()))
+    }
+
+    fn open_payload_at<T>(
+        &self,
+        value: &str,
+        now: u64,
+        decode: impl FnOnce(&[u8]) -> Result<T, OpenError>,
+    ) -> Result<Opened<T>, OpenError> {
+        let max_len = self.max_value_len();
+        envelope::open(
+            &self.ring,
+            self.cookie_name.as_bytes(),
+            value,
+            max_len,
+            |envelope| {
+                let Times {
+                    created_at,
+                    expires_at,
+                } = envelope.times;
+                if created_at > now.saturating_add(self.leeway) {
+                    return Err(OpenError::NotYetValid { created_at });
+                }
+                if self
+                    .invalidate_before
+                    .is_some_and(|cutoff| created_at < cutoff)
+                {
+                    return Err(OpenError::Revoked { created_at });
+                }
+                // The configured lifetime applies too, so that shortening it takes effect at once.
+                let absolute = created_at.saturating_add(self.max_lifetime);
+                let deadline = expires_at.min(absolute);
+                if now > deadline.saturating_add(self.leeway) {
+                    return Err(OpenError::Expired {
+                        expired_at: deadline,
+                    });
+                }
+                let value = decode(envelope.payload)?;
+                let refresh_due = self.idle_timeout.is_some_and(|idle| {
+                    deadline < absolute && deadline.saturating_sub(now) < idle.div_ceil(2)
+                });
+                Ok(Opened {
+                    value,
+                    key_id: envelope.key_id,
+                    created_at,
+                    expires_at: deadline,
+                    needs_reseal: envelope.key_id != self.ring.primary().id(),
+                    refresh_due,
+                })
+            },
+        )
+    }
+}
+
+enum SealPayloadError<E> {
+    Seal(SealError),
+    Payload(E),
+}
+
+impl<C: Codec> fmt::Debug for Sealer<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sealer")
+            .field("ring", &self.ring)
+            .field("codec", &C::NAME)
+            .field("cookie_name", &self.cookie_name)
+            .field("max_lifetime", &self.max_lifetime)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("leeway", &self.leeway)
+            .field("invalidate_before", &self.invalidate_before)
+            .field("max_cookie_size", &self.max_cookie_size)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A session that opened: its value and what the envelope said about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened<T> {
+    value: T,
+    key_id: KeyId,
+    created_at: u64,
+    expires_at: u64,
+    needs_reseal: bool,
+    refresh_due: bool,
+}
+
+impl<T> Opened<T> {
+    /// The session data.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The session data, by value.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// The id of the key that sealed it.
+    pub fn key_id(&self) -> KeyId {
+        self.key_id
+    }
+
+    /// Unix seconds when the session began; kept across re-seals.
+    pub fn created_at(&self) -> u64 {
+        self.created_at
+    }
+
+    /// Unix seconds after which the value stops opening (before leeway): the earlier of the idle
+    /// and absolute deadlines.
+    pub fn expires_at(&self) -> u64 {
+        self.expires_at
+    }
+
+    /// True when a previous key of the ring sealed it: re-seal it so that the previous key can be
+    /// retired.
+    pub fn needs_reseal(&self) -> bool {
+        self.needs_reseal
+    }
+
+    /// True when less than half the idle timeout is left before the idle deadline (and that
+    /// deadline is not the absolute one): re-seal to keep an active session alive.
+    pub fn idle_refresh_due(&self) -> bool {
+        self.refresh_due
+    }
+
+    /// The same envelope facts with another value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Opened<U> {
+        Opened {
+            value: f(self.value),
+            key_id: self.key_id,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            needs_reseal: self.needs_reseal,
+            refresh_due: self.refresh_due,
+        }
+    }
+}
+
+/// True for a cookie name of 1 to 256 HTTP token characters.
+pub fn is_valid_cookie_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_NAME_LEN
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
