@@ -175,7 +175,7 @@ pub(crate) fn open<R>(
         let (head, rest) = buf.split_at_mut(PLAINTEXT_START);
         let (header, nonce) = head.split_at(HEADER_LEN);
         let header: [u8; HEADER_LEN] = header.try_into().map_err(|_| OpenError::Unauthenticated)?;
-        let nonce = XNonce::try_from(&*nonce).map_err(|_| OpenError::Unauthenticated)?;
+        let nonce = XNonce::try_from(nonce).map_err(|_| OpenError::Unauthenticated)?;
         if header[0] != VERSION {
             return Err(OpenError::UnsupportedVersion(header[0]));
         }

@@ -112,6 +112,7 @@ impl<C: Codec> Sealer<C> {
     /// If the name is not a valid cookie name (see [`ConfigError::InvalidCookieName`]); use
     /// [`try_cookie_name`](Self::try_cookie_name) for names from outside the program.
     #[track_caller]
+    #[allow(clippy::panic)] // a programmer's constant, documented above; try_cookie_name for input
     pub fn cookie_name(self, name: &str) -> Self {
         match self.try_cookie_name(name) {
             Ok(sealer) => sealer,
