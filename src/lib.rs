@@ -7,11 +7,13 @@
 
 mod clock;
 mod codec;
+mod cookie;
 mod envelope;
 mod error;
 mod key;
 mod ring;
 mod sealer;
+mod session;
 
 pub use clock::{unix_seconds, Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]
@@ -20,7 +22,10 @@ pub use codec::Bincode;
 pub use codec::Json;
 #[cfg(feature = "postcard")]
 pub use codec::Postcard;
-pub use codec::{Codec, DefaultCodec, MAX_DECODE_LEN};
+pub use codec::{Codec, DefaultCodec, Entries, MAX_DECODE_LEN};
+pub use cookie::{
+    cookie_values, SameSite, SessionCookie, WriteError, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES,
+};
 pub use envelope::{MAX_NAME_LEN, OVERHEAD};
 pub use error::{CodecError, ConfigError, KeyError, Malformed, OpenError, SealError};
 pub use key::{DeriveParams, Key, KeyId, KEY_LEN, MIN_SECRET_LEN, SALT_LEN};
@@ -28,4 +33,7 @@ pub use ring::KeyRing;
 pub use sealer::{
     is_valid_cookie_name, Opened, Sealer, DEFAULT_COOKIE_NAME, DEFAULT_LEEWAY,
     DEFAULT_MAX_LIFETIME, MAX_COOKIE_SIZE,
+};
+pub use session::{
+    CookieExpiry, OpenedSession, SealedSession, Session, SessionSealer, TypedSession,
 };
