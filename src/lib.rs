@@ -5,6 +5,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+#[cfg(feature = "axum")]
+mod axum;
 mod clock;
 mod codec;
 mod cookie;
@@ -15,6 +17,13 @@ mod ring;
 mod sealer;
 mod session;
 
+#[cfg(feature = "axum")]
+pub use self::axum::{
+    DefaultName, NamedSession, SessionLayer, SessionName, SessionRejection, SessionService,
+};
+pub use self::cookie::{
+    cookie_values, SameSite, SessionCookie, WriteError, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES,
+};
 pub use clock::{unix_seconds, Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]
 pub use codec::Bincode;
@@ -23,9 +32,6 @@ pub use codec::Json;
 #[cfg(feature = "postcard")]
 pub use codec::Postcard;
 pub use codec::{Codec, DefaultCodec, Entries, MAX_DECODE_LEN};
-pub use cookie::{
-    cookie_values, SameSite, SessionCookie, WriteError, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES,
-};
 pub use envelope::{MAX_NAME_LEN, OVERHEAD};
 pub use error::{CodecError, ConfigError, KeyError, Malformed, OpenError, SealError};
 pub use key::{DeriveParams, Key, KeyId, KEY_LEN, MIN_SECRET_LEN, SALT_LEN};
