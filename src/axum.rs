@@ -16,6 +16,7 @@ use std::task::{Context, Poll};
 
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
+use http::header::SET_COOKIE;
 use http::request::Parts;
 use http::{Request, StatusCode};
 use serde::de::DeserializeOwned;
@@ -48,17 +49,39 @@ use crate::session::{Session, SessionSealer, TypedSession};
 /// Several layers with different sealers (and so different cookie names) can wrap one app;
 /// handlers then take each one by name with [`NamedSession`].
 #[derive(Clone)]
-pub struct SessionLayer<S> {
+pub struct SessionLayer<S: SessionSealer> {
     cookie: SessionCookie<S>,
+    validator: Option<Validator<S::Codec>>,
+    on_save_error: OnSaveError,
+}
+
+/// An app's check of a session that opened; see [`SessionLayer::validator`].
+type Validator<C> =
+    Arc<dyn Fn(Session<C>) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+
+/// What [`SessionLayer`] does when a session cannot be saved: most often a session whose
+/// cookie would be over 4096 bytes without chunking
+/// ([`SessionCookie::max_chunks`](crate::SessionCookie::max_chunks)). The error, naming the
+/// size and the limit, is logged at `error` level either way; a session is never dropped
+/// silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum OnSaveError {
+    /// The response goes out as the handler made it, without a new session cookie. The
+    /// browser keeps the cookie it had, so the changes made in this request are lost. The
+    /// default.
+    #[default]
+    SendWithoutCookie,
+    /// The response is replaced by an empty `500 Internal Server Error`, so the client sees
+    /// that the request did not complete.
+    ServerError,
 }
 
 impl<S: SessionSealer> SessionLayer<S> {
     /// A layer with the sealer's cookie name and the secure default cookie attributes
     /// (`HttpOnly`, `Secure`, `SameSite=Lax`, `Path=/`, browser-session lifetime).
     pub fn new(sealer: S) -> Self {
-        Self {
-            cookie: SessionCookie::new(sealer),
-        }
+        Self::from_cookie(SessionCookie::new(sealer))
     }
 
     /// A layer with the cookie attributes set on `cookie`:
@@ -70,7 +93,66 @@ impl<S: SessionSealer> SessionLayer<S> {
     /// );
     /// ```
     pub fn from_cookie(cookie: SessionCookie<S>) -> Self {
-        Self { cookie }
+        Self {
+            cookie,
+            validator: None,
+            on_save_error: OnSaveError::default(),
+        }
+    }
+
+    /// A check the app runs on every session that opened from a cookie, before the handler
+    /// sees it: return `false` to reject the session. A rejected session reaches the handler as
+    /// a fresh, empty one, and its cookie is removed from the browser unless the handler stores
+    /// something new.
+    ///
+    /// This is revocation without server-side session storage: keep a small per-user stamp in
+    /// the app's own database (changed on password change, "log out everywhere", account
+    /// lock), copy it into the session at login, and compare the two here. Sessions with no
+    /// user in them can be let through without a lookup. The check runs once per request that
+    /// carries a session, so it should be cheap (an indexed lookup, or a cache in front of
+    /// one). What to answer when the database cannot be reached is the app's choice: `false`
+    /// fails closed.
+    ///
+    /// [`Sealer::invalidate_before`](crate::Sealer::invalidate_before) ends every session
+    /// begun before a moment at once, with no lookup at all; removing a key from the ring ends
+    /// every session it sealed.
+    ///
+    /// # Example
+    /// ```
+    /// use std::collections::HashMap;
+    /// use std::sync::{Arc, RwLock};
+    /// use sealed_session::{Key, Sealer, Session, SessionLayer};
+    ///
+    /// // user id -> current stamp, kept by the app (a column of its users table).
+    /// let stamps: Arc<RwLock<HashMap<u64, u64>>> = Arc::default();
+    /// let layer = SessionLayer::new(Sealer::new(Key::generate())).validator({
+    ///     let stamps = Arc::clone(&stamps);
+    ///     move |session: Session| {
+    ///         let stamps = Arc::clone(&stamps);
+    ///         async move {
+    ///             let Ok(Some(user)) = session.get::<u64>("user_id") else {
+    ///                 return true; // no user, nothing to revoke
+    ///             };
+    ///             let stamp = session.get::<u64>("stamp").ok().flatten();
+    ///             stamp.is_some() && stamps.read().unwrap().get(&user).copied() == stamp
+    ///         }
+    ///     }
+    /// });
+    /// ```
+    pub fn validator<F, Fut>(mut self, check: F) -> Self
+    where
+        F: Fn(Session<S::Codec>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = bool> + Send + 'static,
+    {
+        self.validator = Some(Arc::new(move |session| Box::pin(check(session))));
+        self
+    }
+
+    /// What to answer when the session cannot be saved; default
+    /// [`OnSaveError::SendWithoutCookie`].
+    pub fn on_save_error(mut self, answer: OnSaveError) -> Self {
+        self.on_save_error = answer;
+        self
     }
 
     /// The cookie handling this layer uses.
@@ -83,6 +165,8 @@ impl<S: SessionSealer> fmt::Debug for SessionLayer<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionLayer")
             .field("cookie", &self.cookie)
+            .field("validator", &self.validator.is_some())
+            .field("on_save_error", &self.on_save_error)
             .finish()
     }
 }
@@ -94,21 +178,27 @@ impl<S: SessionSealer, I> Layer<I> for SessionLayer<S> {
         SessionService {
             inner,
             cookie: self.cookie.clone(),
+            validator: self.validator.clone(),
+            on_save_error: self.on_save_error,
         }
     }
 }
 
 /// The service [`SessionLayer`] wraps around an inner service.
 #[derive(Clone)]
-pub struct SessionService<I, S> {
+pub struct SessionService<I, S: SessionSealer> {
     inner: I,
     cookie: SessionCookie<S>,
+    validator: Option<Validator<S::Codec>>,
+    on_save_error: OnSaveError,
 }
 
 impl<I, S: SessionSealer> fmt::Debug for SessionService<I, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionService")
             .field("cookie", &self.cookie)
+            .field("validator", &self.validator.is_some())
+            .field("on_save_error", &self.on_save_error)
             .finish_non_exhaustive()
     }
 }
@@ -119,6 +209,7 @@ where
     I::Future: Send,
     S: SessionSealer,
     ReqBody: Send + 'static,
+    ResBody: Default,
 {
     type Response = http::Response<ResBody>;
     type Error = I::Error;
@@ -130,22 +221,63 @@ where
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let session = self.cookie.load(request.headers());
-        let extensions = request.extensions_mut();
-        let mut set = extensions.remove::<SessionSet>().unwrap_or_default();
-        set.entries.push(SetEntry {
-            name: Arc::from(self.cookie.name()),
-            codec: <S::Codec as Codec>::NAME,
-            session: Arc::new(session.clone()),
-        });
-        extensions.insert(set);
 
         // The clone that was made ready is the one to call; keep a fresh clone for next time.
         let fresh = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, fresh);
         let cookie = self.cookie.clone();
+        let validator = self.validator.clone();
+        let on_save_error = self.on_save_error;
         Box::pin(async move {
+            let session = match validator {
+                // Only a session that opened from a cookie has anything to validate.
+                Some(validate) if session.created_at().is_some() => {
+                    if validate(session.clone()).await {
+                        session
+                    } else {
+                        tracing::info!(
+                            cookie = cookie.name(),
+                            "session rejected by the validator; new session"
+                        );
+                        let fresh = Session::after_unopened_cookie(session.codec().clone());
+                        fresh.set_request_chunks(session.request_chunks());
+                        fresh.destroy();
+                        fresh
+                    }
+                }
+                _ => session,
+            };
+
+            let extensions = request.extensions_mut();
+            let mut set = extensions.remove::<SessionSet>().unwrap_or_default();
+            set.entries.push(SetEntry {
+                name: Arc::from(cookie.name()),
+                codec: <S::Codec as Codec>::NAME,
+                session: Arc::new(session.clone()),
+            });
+            extensions.insert(set);
+
             let mut response = inner.call(request).await?;
-            cookie.save(&session, response.headers_mut());
+            match cookie.set_cookie_values(&session) {
+                Ok(values) => {
+                    for value in values {
+                        response.headers_mut().append(SET_COOKIE, value);
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(
+                        cookie = cookie.name(),
+                        error = %e,
+                        answer = ?on_save_error,
+                        "session not saved"
+                    );
+                    if on_save_error == OnSaveError::ServerError {
+                        let mut failed = http::Response::new(ResBody::default());
+                        *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                        return Ok(failed);
+                    }
+                }
+            }
             Ok(response)
         })
     }

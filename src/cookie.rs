@@ -12,6 +12,7 @@ use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue};
 use percent_encoding::{AsciiSet, CONTROLS};
 
+use crate::chunk::{self, MAX_CHUNKS};
 use crate::error::{OpenError, SealError};
 use crate::sealer::MAX_COOKIE_SIZE;
 use crate::session::{CookieExpiry, Session, SessionSealer, WritePlan};
@@ -94,6 +95,8 @@ struct Attributes {
     path: String,
     domain: Option<String>,
     expiry: CookieExpiry,
+    /// 1: no chunking.
+    max_chunks: usize,
 }
 
 impl<S: SessionSealer> fmt::Debug for SessionCookie<S> {
@@ -127,6 +130,16 @@ pub enum WriteError {
     /// The cookie name holds a byte not allowed in a header (only possible with a
     /// [`SessionSealer`] that does not check its name).
     InvalidHeader,
+    /// With chunking on ([`SessionCookie::max_chunks`]), the session needs more cookies than
+    /// the configured cap.
+    TooManyChunks {
+        /// Bytes of name plus encoded value, before splitting.
+        size: usize,
+        /// The cap on the number of cookies.
+        max_chunks: usize,
+        /// Bytes of value each cookie can hold.
+        room: usize,
+    },
 }
 
 impl fmt::Display for WriteError {
@@ -140,6 +153,15 @@ impl fmt::Display for WriteError {
             Self::InvalidHeader => {
                 f.write_str("the session cookie is not a valid Set-Cookie header value")
             }
+            Self::TooManyChunks {
+                size,
+                max_chunks,
+                room,
+            } => write!(
+                f,
+                "session cookie is {size} bytes (name plus value), over the {max_chunks} cookies \
+                 of {room} bytes each it may be split over"
+            ),
         }
     }
 }
@@ -148,7 +170,7 @@ impl std::error::Error for WriteError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Seal(e) => Some(e),
-            Self::TooLarge { .. } | Self::InvalidHeader => None,
+            Self::TooLarge { .. } | Self::InvalidHeader | Self::TooManyChunks { .. } => None,
         }
     }
 }
@@ -177,6 +199,7 @@ impl<S: SessionSealer> SessionCookie<S> {
                 path: "/".to_owned(),
                 domain: None,
                 expiry: CookieExpiry::BrowserSession,
+                max_chunks: 1,
             }),
         }
     }
@@ -272,6 +295,61 @@ impl<S: SessionSealer> SessionCookie<S> {
         self
     }
 
+    /// Let a session too large for one cookie be split over up to `max_chunks` cookies:
+    /// `name`, `name.1`, ... `name.<max_chunks - 1>`, each at most 4096 bytes. Default 1: no
+    /// chunking, and a session over 4096 bytes is not saved (see [`WriteError`]).
+    ///
+    /// The sealer's own size limit still bounds the whole value: raise it to match, for
+    /// example `Sealer::new(key).max_cookie_size(4 * MAX_COOKIE_SIZE)` with `max_chunks(4)`.
+    /// A session that shrinks has its leftover chunk cookies expired in the same response;
+    /// destroying it expires every chunk cookie. A request whose chunks are missing, reordered,
+    /// mixed from two values or too many opens no session (the joined value is authenticated
+    /// as a whole). Sessions that fit one cookie are written without framing, so turning
+    /// chunking on or off keeps small sessions working.
+    ///
+    /// # Warning
+    /// Every chunk travels in the `Cookie` header of every request to the cookie's path. Many
+    /// servers and proxies limit one header to 8 or 16 KiB (nginx: 8 KiB by default) and
+    /// answer larger ones with an error: keep sessions small, and test the whole path before
+    /// relying on more than two chunks.
+    ///
+    /// # Panics
+    /// If `max_chunks` is 0 or over [`MAX_CHUNKS`](crate::MAX_CHUNKS): a constant of the
+    /// program, not input.
+    ///
+    /// # Example
+    /// ```
+    /// use http::{header, HeaderMap, HeaderValue};
+    /// use sealed_session::{Key, Sealer, SessionCookie, MAX_COOKIE_SIZE};
+    ///
+    /// let sealer = Sealer::new(Key::generate()).max_cookie_size(3 * MAX_COOKIE_SIZE);
+    /// let cookies = SessionCookie::new(sealer).max_chunks(3);
+    /// let session = cookies.load(&HeaderMap::new());
+    /// session.insert("notes", "n".repeat(6_000))?;
+    /// let set = cookies.set_cookie_values(&session)?;
+    /// assert_eq!(set.len(), 2); // `session` and `session.1`
+    ///
+    /// // The browser sends both back; the session opens whole.
+    /// let line = set
+    ///     .iter()
+    ///     .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+    ///     .collect::<Vec<_>>()
+    ///     .join("; ");
+    /// let mut request = HeaderMap::new();
+    /// request.insert(header::COOKIE, HeaderValue::from_str(&line)?);
+    /// assert_eq!(cookies.load(&request).get::<String>("notes")?.map(|n| n.len()), Some(6_000));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[track_caller]
+    #[allow(clippy::panic)] // a programmer's constant, documented above
+    pub fn max_chunks(mut self, max_chunks: usize) -> Self {
+        if !(1..=MAX_CHUNKS).contains(&max_chunks) {
+            panic!("max_chunks must be 1 to {MAX_CHUNKS}, got {max_chunks}");
+        }
+        self.attrs().max_chunks = max_chunks;
+        self
+    }
+
     /// Shorthand for [`expiry`](Self::expiry)`(CookieExpiry::UntilSessionExpires)`: the cookie
     /// outlives browser restarts for as long as the session can open.
     pub fn persistent(self) -> Self {
@@ -285,10 +363,26 @@ impl<S: SessionSealer> SessionCookie<S> {
     pub fn load(&self, headers: &HeaderMap) -> Session<S::Codec> {
         let name = self.sealer.name();
         let codec = self.sealer.session_codec().clone();
-        let candidates = cookie_values(headers, name);
+        let (candidates, chunk_cookies) = if self.attributes.max_chunks > 1 {
+            let incoming = chunk::read(
+                headers,
+                name,
+                self.attributes.max_chunks,
+                self.sealer.max_value_len(),
+            );
+            (incoming.values, incoming.chunk_cookies)
+        } else {
+            (cookie_values(headers, name), 0)
+        };
         if candidates.is_empty() {
             tracing::debug!(cookie = name, "no session cookie; new session");
-            return Session::new(codec);
+            let session = if chunk_cookies > 0 {
+                Session::after_unopened_cookie(codec)
+            } else {
+                Session::new(codec)
+            };
+            session.set_request_chunks(chunk_cookies);
+            return session;
         }
         let now = self.sealer.now();
         let max = self.sealer.max_value_len();
@@ -302,11 +396,17 @@ impl<S: SessionSealer> SessionCookie<S> {
                 self.sealer.open_session(value, now)
             };
             match result {
-                Ok(opened) => return Session::from_opened(codec, opened),
+                Ok(opened) => {
+                    let session = Session::from_opened(codec, opened);
+                    session.set_request_chunks(chunk_cookies);
+                    return session;
+                }
                 Err(e) => log_unopened(name, &e),
             }
         }
-        Session::after_unopened_cookie(codec)
+        let session = Session::after_unopened_cookie(codec);
+        session.set_request_chunks(chunk_cookies);
+        session
     }
 
     /// The `Set-Cookie` values the response needs for `session`: none when nothing changed,
@@ -322,7 +422,18 @@ impl<S: SessionSealer> SessionCookie<S> {
         let now = self.sealer.now();
         match session.write_plan(now) {
             WritePlan::Nothing => Ok(Vec::new()),
-            WritePlan::Remove => Ok(vec![self.removal()?]),
+            WritePlan::Remove => {
+                let mut values = vec![self.removal()?];
+                // Destroying a chunked session expires every chunk cookie there may be.
+                if self.attributes.max_chunks > 1 {
+                    let all =
+                        MAX_CHUNKS.min(self.attributes.max_chunks.max(session.request_chunks()));
+                    for index in 1..all {
+                        values.push(self.chunk_removal(index)?);
+                    }
+                }
+                Ok(values)
+            }
             WritePlan::Seal {
                 entries,
                 created_at,
@@ -332,10 +443,16 @@ impl<S: SessionSealer> SessionCookie<S> {
                 let value = encode_value(&sealed.value);
                 let name = self.sealer.name();
                 let size = name.len() + value.len();
-                let max = MAX_COOKIE_SIZE.max(name.len() + self.sealer.max_value_len());
-                if size > max {
-                    return Err(WriteError::TooLarge { size, max });
-                }
+                let max_chunks = self.attributes.max_chunks;
+                let parts = if max_chunks > 1 {
+                    chunk::split(name, &value, max_chunks)?
+                } else {
+                    let max = MAX_COOKIE_SIZE.max(name.len() + self.sealer.max_value_len());
+                    if size > max {
+                        return Err(WriteError::TooLarge { size, max });
+                    }
+                    vec![(name.to_owned(), value)]
+                };
                 let max_age = match expiry.unwrap_or(self.attributes.expiry) {
                     CookieExpiry::BrowserSession => None,
                     CookieExpiry::UntilSessionExpires => {
@@ -345,12 +462,21 @@ impl<S: SessionSealer> SessionCookie<S> {
                         Some(age.as_secs().min(sealed.expires_at.saturating_sub(now)))
                     }
                 };
-                let mut cookie = self.base_cookie(value);
-                if let Some(seconds) = max_age {
-                    let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
-                    cookie.set_max_age(CookieDuration::seconds(seconds));
+                let mut values = Vec::with_capacity(parts.len());
+                let written = parts.len();
+                for (cookie_name, part) in parts {
+                    let mut cookie = self.named_cookie(cookie_name, part);
+                    if let Some(seconds) = max_age {
+                        let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
+                        cookie.set_max_age(CookieDuration::seconds(seconds));
+                    }
+                    values.push(header_value(&cookie)?);
                 }
-                Ok(vec![header_value(&cookie)?])
+                // The session shrank: expire the chunk cookies the browser still holds.
+                for index in written.max(1)..session.request_chunks().min(MAX_CHUNKS) {
+                    values.push(self.chunk_removal(index)?);
+                }
+                Ok(values)
             }
         }
     }
@@ -381,8 +507,22 @@ impl<S: SessionSealer> SessionCookie<S> {
         header_value(&cookie)
     }
 
+    /// The `Set-Cookie` value that removes chunk cookie `name.<index>`.
+    fn chunk_removal(&self, index: usize) -> Result<HeaderValue, WriteError> {
+        let mut cookie =
+            self.named_cookie(chunk::chunk_name(self.sealer.name(), index), String::new());
+        cookie.set_max_age(CookieDuration::ZERO);
+        cookie.set_expires(Expiration::DateTime(OffsetDateTime::UNIX_EPOCH));
+        header_value(&cookie)
+    }
+
     fn base_cookie(&self, value: String) -> Cookie<'static> {
-        let name = self.sealer.name().to_owned();
+        self.named_cookie(self.sealer.name().to_owned(), value)
+    }
+
+    /// A cookie with the session cookie's attributes under `name` (the session cookie's own
+    /// name, or one of its chunk cookies').
+    fn named_cookie(&self, name: String, value: String) -> Cookie<'static> {
         let attrs = &*self.attributes;
         let host_prefix = name.starts_with("__Host-");
         let secure_prefix = host_prefix || name.starts_with("__Secure-");

@@ -7,6 +7,7 @@
 
 #[cfg(feature = "axum")]
 mod axum;
+mod chunk;
 mod clock;
 mod codec;
 mod cookie;
@@ -19,8 +20,10 @@ mod session;
 
 #[cfg(feature = "axum")]
 pub use self::axum::{
-    DefaultName, NamedSession, SessionLayer, SessionName, SessionRejection, SessionService,
+    DefaultName, NamedSession, OnSaveError, SessionLayer, SessionName, SessionRejection,
+    SessionService,
 };
+pub use self::chunk::MAX_CHUNKS;
 pub use self::cookie::{
     cookie_values, SameSite, SessionCookie, WriteError, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES,
 };

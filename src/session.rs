@@ -210,6 +210,9 @@ struct State {
     needs_reseal: bool,
     idle_refresh_due: bool,
     cookie_expiry: Option<CookieExpiry>,
+    /// Chunk cookies (`name.1`, ...) the request carried: a response that writes fewer must
+    /// expire the rest.
+    request_chunks: usize,
 }
 
 /// A session: a map from string keys to values, each stored encoded with the sealer's codec,
@@ -467,6 +470,18 @@ impl<C: Codec> Session<C> {
         let mut state = self.lock();
         state.cookie_expiry = Some(expiry);
         state.changed = true;
+    }
+
+    /// Record how many chunk cookies the request carried (see [`SessionCookie::max_chunks`]).
+    ///
+    /// [`SessionCookie::max_chunks`]: crate::SessionCookie::max_chunks
+    pub(crate) fn set_request_chunks(&self, chunks: usize) {
+        self.lock().request_chunks = chunks;
+    }
+
+    /// How many chunk cookies the request carried.
+    pub(crate) fn request_chunks(&self) -> usize {
+        self.lock().request_chunks
     }
 
     /// What the HTTP layer should do with this session when the response is sent.

@@ -1,0 +1,327 @@
+//! Opt-in chunking: a session cookie too large for one cookie is split over `name`, `name.1`,
+//! `name.2`, ... so that no single cookie passes the 4096 bytes browsers keep.
+//!
+//! # Framing
+//! ```text
+//! name    = "<n>." part_0      n: the number of cookies, one digit, 2 ..= MAX_CHUNKS
+//! name.1  = part_1
+//! ...
+//! name.<n-1> = part_<n-1>
+//! value   = part_0 || part_1 || ... || part_<n-1>     (then opened as one sealed value)
+//! ```
+//! A value that fits one cookie is written as before, without the prefix, so turning chunking
+//! on changes nothing for small sessions and old cookies keep opening. Sealed values never hold
+//! `.` (base64url, or the fastify format's base64 and `;`), so a leading `<digit>.` cannot be
+//! part of an unchunked value.
+//!
+//! # Why this is safe
+//! The count in the first cookie says how many chunk cookies to join, so a leftover `name.3`
+//! from an earlier, larger session is ignored instead of appended. The count itself is not
+//! authenticated and does not need to be: the joined value is opened as one AEAD ciphertext
+//! whose tag covers every byte, so a missing, reordered, truncated or foreign chunk (a chunk of
+//! another value, another user's, or an older one of the same user), or a wrong count, all give
+//! a value that does not authenticate: no session. The only joins that open are the ones whose
+//! concatenation is exactly a value the server sealed.
+//!
+//! # Bounds
+//! Before anything is allocated for them: the count is one digit checked against the cap; each
+//! chunk's raw text is checked against what one cookie can hold; the joined length is checked
+//! against the sealer's limit before the join allocates. The `Cookie` headers read are bounded
+//! by [`MAX_COOKIE_HEADER_BYTES`] as for unchunked cookies.
+
+use std::borrow::Cow;
+
+use cookie::Cookie;
+use http::header::COOKIE;
+use http::HeaderMap;
+
+use crate::cookie::{WriteError, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES};
+use crate::sealer::MAX_COOKIE_SIZE;
+
+/// The most cookies one session may be split over (the first cookie and eight chunk cookies).
+/// Nine full cookies are about 36 KiB of `Cookie` header on every request: past that, server
+/// header limits (often 8 to 16 KiB per header) fail first, and a server-side store is the
+/// better tool.
+pub const MAX_CHUNKS: usize = 9;
+
+/// Bytes of the `<n>.` prefix of a chunked first cookie.
+const PREFIX_LEN: usize = 2;
+
+/// The name of chunk cookie `index` (1-based; index 0 is the session cookie itself).
+pub(crate) fn chunk_name(name: &str, index: usize) -> String {
+    format!("{name}.{index}")
+}
+
+/// Split a percent-encoded cookie value over as few cookies as it needs, each at most
+/// [`MAX_COOKIE_SIZE`] bytes of name plus value. Returns `(cookie name, cookie value)` pairs,
+/// the session cookie first; a value that fits one cookie comes back alone and unframed.
+///
+/// Splits never fall inside a `%XX` escape, so each chunk decodes on its own.
+pub(crate) fn split(
+    name: &str,
+    encoded: &str,
+    max_chunks: usize,
+) -> Result<Vec<(String, String)>, WriteError> {
+    if name.len() + encoded.len() <= MAX_COOKIE_SIZE {
+        return Ok(vec![(name.to_owned(), encoded.to_owned())]);
+    }
+    // The first cookie carries the 2-byte prefix, the others a 2-byte `.k` suffix on the name:
+    // every cookie has the same room for its part.
+    let room = MAX_COOKIE_SIZE.saturating_sub(name.len() + PREFIX_LEN);
+    let too_large = || WriteError::TooManyChunks {
+        size: name.len() + encoded.len(),
+        max_chunks,
+        room,
+    };
+    // Cheap refusal before building anything (escapes may cost up to 2 bytes more per cookie).
+    if max_chunks < 2 || room < 3 || encoded.len() > max_chunks.saturating_mul(room) {
+        return Err(too_large());
+    }
+    let bytes = encoded.as_bytes();
+    let mut parts = Vec::with_capacity(max_chunks);
+    let mut start = 0;
+    while start < bytes.len() {
+        if parts.len() == max_chunks {
+            return Err(too_large());
+        }
+        let mut end = (start + room).min(bytes.len());
+        if end < bytes.len() {
+            // Do not cut `%XX` in two.
+            if bytes[end - 1] == b'%' {
+                end -= 1;
+            } else if end >= 2 && bytes[end - 2] == b'%' {
+                end -= 2;
+            }
+        }
+        parts.push(&encoded[start..end]);
+        start = end;
+    }
+    let count = parts.len();
+    Ok(parts
+        .into_iter()
+        .enumerate()
+        .map(|(index, part)| {
+            if index == 0 {
+                (name.to_owned(), format!("{count}.{part}"))
+            } else {
+                (chunk_name(name, index), part.to_owned())
+            }
+        })
+        .collect())
+}
+
+/// What a request carried for a chunked session cookie.
+#[derive(Debug, Default)]
+pub(crate) struct Incoming {
+    /// Whole (joined, percent-decoded) values to try opening, in the order sent.
+    pub(crate) values: Vec<String>,
+    /// One more than the highest chunk index (`name.k`) the request carried, 0 when it carried
+    /// none: the chunk cookies a response may have to expire.
+    pub(crate) chunk_cookies: usize,
+}
+
+/// Read the session cookie and its chunk cookies from `headers` and join them.
+///
+/// Candidates that are malformed (a count over `max_chunks`, a missing chunk, a chunk too large
+/// for a cookie, a joined length over `max_value_len`) are logged and dropped: no session.
+pub(crate) fn read(
+    headers: &HeaderMap,
+    name: &str,
+    max_chunks: usize,
+    max_value_len: usize,
+) -> Incoming {
+    let mut firsts: Vec<String> = Vec::new();
+    // chunks[k] for k in 1..MAX_CHUNKS; the first cookie of each chunk name wins.
+    let mut chunks: [Option<String>; MAX_CHUNKS] = Default::default();
+    let mut chunk_cookies = 0;
+    let mut budget = MAX_COOKIE_HEADER_BYTES;
+
+    for header in headers.get_all(COOKIE) {
+        let bytes = header.as_bytes();
+        if bytes.len() > budget {
+            tracing::debug!(
+                cookie = name,
+                "cookie headers over {MAX_COOKIE_HEADER_BYTES} bytes; the rest is ignored"
+            );
+            break;
+        }
+        budget -= bytes.len();
+        let text = String::from_utf8_lossy(bytes);
+        for piece in text.split(';') {
+            let piece = piece.trim();
+            let Some((raw_name, raw_value)) = piece.split_once('=') else {
+                continue;
+            };
+            let raw_name = raw_name.trim();
+            let index = if raw_name == name {
+                0
+            } else if let Some(index) = chunk_index(name, raw_name) {
+                chunk_cookies = chunk_cookies.max(index + 1);
+                if index >= max_chunks {
+                    continue;
+                }
+                index
+            } else {
+                continue;
+            };
+            // A cookie of ours is at most MAX_COOKIE_SIZE bytes, name included, as sent.
+            if raw_name.len() + raw_value.trim().len() > MAX_COOKIE_SIZE {
+                tracing::warn!(
+                    cookie = raw_name,
+                    len = raw_value.len(),
+                    "session cookie longer than any cookie this server writes; ignored"
+                );
+                continue;
+            }
+            let Ok(cookie) = Cookie::parse_encoded(Cow::Borrowed(piece)) else {
+                continue;
+            };
+            let value = cookie.value().to_owned();
+            if index == 0 {
+                if firsts.len() < MAX_CANDIDATES {
+                    firsts.push(value);
+                }
+            } else if let Some(slot) = chunks.get_mut(index) {
+                if slot.is_none() {
+                    *slot = Some(value);
+                }
+            }
+        }
+    }
+
+    let mut values = Vec::with_capacity(firsts.len());
+    for first in firsts {
+        match join(first, &chunks, max_chunks, max_value_len) {
+            Ok(value) => values.push(value),
+            Err(reason) => {
+                tracing::warn!(
+                    cookie = name,
+                    reason,
+                    "chunked session cookie refused; new session"
+                );
+            }
+        }
+    }
+    Incoming {
+        values,
+        chunk_cookies,
+    }
+}
+
+/// The chunk index `k` of a cookie named `name.k`, for `k` in `1..MAX_CHUNKS` written as one
+/// digit.
+fn chunk_index(name: &str, cookie_name: &str) -> Option<usize> {
+    let rest = cookie_name.strip_prefix(name)?.strip_prefix('.')?;
+    match rest.as_bytes() {
+        [digit @ b'1'..=b'9'] => {
+            let index = usize::from(digit - b'0');
+            (index < MAX_CHUNKS).then_some(index)
+        }
+        _ => None,
+    }
+}
+
+/// Join a first cookie with the chunks its prefix asks for; an unframed value is returned as is.
+fn join(
+    first: String,
+    chunks: &[Option<String>; MAX_CHUNKS],
+    max_chunks: usize,
+    max_value_len: usize,
+) -> Result<String, &'static str> {
+    let count = match first.as_bytes() {
+        [digit @ b'0'..=b'9', b'.', ..] => usize::from(digit - b'0'),
+        _ => return Ok(first),
+    };
+    if count < 2 || count > max_chunks {
+        return Err("chunk count out of range");
+    }
+    let part0 = first.get(PREFIX_LEN..).unwrap_or_default();
+    let mut total = part0.len();
+    for index in 1..count {
+        match chunks.get(index).and_then(Option::as_ref) {
+            Some(chunk) => total = total.saturating_add(chunk.len()),
+            None => return Err("a chunk cookie is missing"),
+        }
+    }
+    if total > max_value_len {
+        return Err("joined value longer than the sealer opens");
+    }
+    let mut value = String::with_capacity(total);
+    value.push_str(part0);
+    for chunk in chunks.iter().take(count).skip(1).flatten() {
+        value.push_str(chunk);
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(cookies: &[(String, String)]) -> HeaderMap {
+        let line = cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_str(&line).unwrap());
+        headers
+    }
+
+    #[test]
+    fn small_values_stay_one_unframed_cookie() {
+        let parts = split("session", "abc", 4).unwrap();
+        assert_eq!(parts, [("session".to_owned(), "abc".to_owned())]);
+    }
+
+    #[test]
+    fn large_values_split_within_the_cookie_limit_and_join_back() {
+        let value = "x".repeat(10_000);
+        let parts = split("session", &value, 4).unwrap();
+        assert_eq!(parts.len(), 3);
+        assert!(parts
+            .iter()
+            .all(|(n, v)| n.len() + v.len() <= MAX_COOKIE_SIZE));
+        assert_eq!(parts[0].1.as_bytes()[..2], *b"3.");
+        assert_eq!(parts[1].0, "session.1");
+        let incoming = read(&headers(&parts), "session", 4, 64 * 1024);
+        assert_eq!(incoming.values, [value]);
+        assert_eq!(incoming.chunk_cookies, 3);
+    }
+
+    #[test]
+    fn splits_never_cut_an_escape() {
+        let value = "%3B".repeat(3_000);
+        for (_, part) in split("s", &value, 4).unwrap() {
+            let part = part.split_once('.').map_or(part.as_str(), |(_, p)| p);
+            assert_eq!(part.len() % 3, 0, "escape cut: {part:.10}...");
+        }
+    }
+
+    #[test]
+    fn too_many_chunks_is_an_error_naming_the_numbers() {
+        let err = split("session", &"x".repeat(20_000), 3).unwrap_err();
+        let WriteError::TooManyChunks {
+            size,
+            max_chunks,
+            room,
+        } = err
+        else {
+            panic!("wrong error {err:?}");
+        };
+        assert_eq!((size, max_chunks, room), (20_007, 3, 4096 - 9));
+    }
+
+    #[test]
+    fn chunk_names_are_one_digit_under_the_cap() {
+        assert_eq!(chunk_index("s", "s.1"), Some(1));
+        assert_eq!(chunk_index("s", "s.8"), Some(8));
+        for bad in [
+            "s.0", "s.9", "s.10", "s.", "s", "s.01", "t.1", "s.1x", "s.-1",
+        ] {
+            assert_eq!(chunk_index("s", bad), None, "{bad}");
+        }
+    }
+}

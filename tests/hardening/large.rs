@@ -1,0 +1,108 @@
+//! A session too large for one cookie, without chunking: a clear error naming the size and the
+//! limit, logged at error level, and the answer the app configured. Never a silent drop.
+
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+use sealed_session::{Key, OnSaveError, SealError, Sealer, Session, SessionLayer, MAX_COOKIE_SIZE};
+
+use crate::common::{capture_logs, key_a, one_set_cookie, pair, send, set_cookies, status_text};
+
+fn routes() -> Router {
+    Router::new()
+        .route(
+            "/small",
+            get(|s: Session| async move {
+                s.insert("note", "small").unwrap();
+                "ok"
+            }),
+        )
+        .route(
+            "/big",
+            get(|s: Session| async move {
+                s.insert("note", "x".repeat(5_000)).unwrap();
+                "handler answered"
+            }),
+        )
+        .route(
+            "/read",
+            get(|s: Session| async move { format!("{:?}", s.get::<String>("note").unwrap()) }),
+        )
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+#[test]
+fn sealing_too_large_a_value_is_an_error_naming_size_and_limit() {
+    let sealer = Sealer::new(Key::from_bytes([3; 32]));
+    let err = sealer.seal(&"x".repeat(5_000)).unwrap_err();
+    let SealError::TooLarge { size, max } = err else {
+        panic!("expected TooLarge, got {err:?}");
+    };
+    assert_eq!(max, MAX_COOKIE_SIZE);
+    assert!(size > max);
+    let message = err.to_string();
+    assert!(
+        message.contains(&size.to_string()) && message.contains("4096"),
+        "{message}"
+    );
+}
+
+#[test]
+fn by_default_the_response_goes_out_without_a_cookie_and_the_error_is_logged() {
+    let app = routes().layer(SessionLayer::new(Sealer::new(key_a())));
+    let ((status, body, cookies), logs) = capture_logs(|| {
+        block_on(async {
+            let response = send(&app, "/big", None).await;
+            let cookies = set_cookies(&response);
+            let (status, body) = status_text(response).await;
+            (status, body, cookies)
+        })
+    });
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, "handler answered");
+    assert!(cookies.is_empty(), "{cookies:?}");
+    let line = logs
+        .lines()
+        .find(|l| l.contains("session not saved"))
+        .unwrap_or_else(|| panic!("no error logged: {logs}"));
+    assert!(line.contains("ERROR"), "{line}");
+    assert!(line.contains("over the limit of 4096 bytes"), "{line}");
+}
+
+#[test]
+fn the_layer_can_answer_500_instead() {
+    let app = routes()
+        .layer(SessionLayer::new(Sealer::new(key_a())).on_save_error(OnSaveError::ServerError));
+    let ((status, body, cookies), logs) = capture_logs(|| {
+        block_on(async {
+            let response = send(&app, "/big", None).await;
+            let cookies = set_cookies(&response);
+            let (status, body) = status_text(response).await;
+            (status, body, cookies)
+        })
+    });
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(body, "", "the handler's body must not leak into the 500");
+    assert!(cookies.is_empty());
+    assert!(
+        logs.contains("ERROR") && logs.contains("session not saved"),
+        "{logs}"
+    );
+}
+
+#[tokio::test]
+async fn a_save_that_fails_leaves_the_previous_cookie_in_force() {
+    let app = routes().layer(SessionLayer::new(Sealer::new(key_a())));
+    let cookie = pair(&one_set_cookie(&send(&app, "/small", None).await));
+    let response = send(&app, "/big", Some(&cookie)).await;
+    assert!(set_cookies(&response).is_empty());
+    let (_, body) = status_text(send(&app, "/read", Some(&cookie)).await).await;
+    assert_eq!(body, r#"Some("small")"#);
+}
