@@ -6,6 +6,9 @@
 #[path = "hostile/strategies.rs"]
 mod strategies;
 
+#[path = "hostile/http_path.rs"]
+mod http_path;
+
 #[path = "hostile/keys.rs"]
 mod keys;
 
