@@ -1,5 +1,6 @@
 //! HTTP integration: the cookie helpers, the axum layer in process (`oneshot`), real servers on
 //! loopback driven by a real client, and a real headless Chromium.
+#![cfg(feature = "axum")]
 
 // The examples are compiled in as modules so that the tests drive the exact code they show.
 #[path = "../examples/counter.rs"]
