@@ -250,11 +250,14 @@ impl fmt::Display for SessionRejection {
                 codec,
                 installed,
             } => {
-                let what = name.as_deref().unwrap_or("any");
+                f.write_str("no SessionLayer provides a session")?;
+                if let Some(name) = name {
+                    write!(f, " named {name:?}")?;
+                }
                 write!(
                     f,
-                    "no SessionLayer provides a session named {what:?} with codec {codec}; \
-                     installed: {}. Install SessionLayer with a matching sealer",
+                    " with codec {codec}; installed: {}. Install SessionLayer with a matching \
+                     sealer",
                     installed.join(", ")
                 )
             }
