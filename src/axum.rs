@@ -47,7 +47,8 @@ use crate::session::{Session, SessionSealer, TypedSession};
 /// ```
 ///
 /// Several layers with different sealers (and so different cookie names) can wrap one app;
-/// handlers then take each one by name with [`NamedSession`].
+/// handlers then take each one by name with [`NamedSession`]. A layer nested inside another
+/// for the same cookie name stands aside: the outer one reads and writes that cookie.
 #[derive(Clone)]
 pub struct SessionLayer<S: SessionSealer> {
     cookie: SessionCookie<S>,
@@ -220,11 +221,21 @@ where
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        let session = self.cookie.load(request.headers());
-
         // The clone that was made ready is the one to call; keep a fresh clone for next time.
         let fresh = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, fresh);
+
+        if request
+            .extensions()
+            .get::<SessionSet>()
+            .is_some_and(|set| set.entries.iter().any(|e| *e.name == *self.cookie.name()))
+        {
+            // An outer layer already handles this cookie (the layer was applied twice, say
+            // on a router and on a nested one): it alone reads and writes it.
+            return Box::pin(inner.call(request));
+        }
+        let session = self.cookie.load(request.headers());
+
         let cookie = self.cookie.clone();
         let validator = self.validator.clone();
         let on_save_error = self.on_save_error;
@@ -374,11 +385,14 @@ impl fmt::Display for SessionRejection {
                 codec,
                 installed,
             } => {
-                let what = name.as_deref().unwrap_or("any");
+                f.write_str("no SessionLayer provides a session")?;
+                if let Some(name) = name {
+                    write!(f, " named {name:?}")?;
+                }
                 write!(
                     f,
-                    "no SessionLayer provides a session named {what:?} with codec {codec}; \
-                     installed: {}. Install SessionLayer with a matching sealer",
+                    " with codec {codec}; installed: {}. Install SessionLayer with a matching \
+                     sealer",
                     installed.join(", ")
                 )
             }
