@@ -28,14 +28,16 @@ use crypto_secretbox::XSalsa20Poly1305;
 use rand::RngCore as _;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::clock::{Clock, SystemClock};
+use crate::codec::{Codec as _, Entries, Json};
 use crate::error::{CodecError, ConfigError, KeyError, Malformed, OpenError, SealError};
 use crate::key::{DeriveParams, Key, KeyId};
 use crate::ring::KeyRing;
 use crate::sealer::{is_valid_cookie_name, MAX_COOKIE_SIZE};
+use crate::session::{OpenedSession, SealedSession, SessionSealer};
 
 /// The salt `@fastify/secure-session` derives keys with when its `salt` option is not set
 /// (base64 `mq9hDxBVDbspDR6nLfFT1g==`).
@@ -255,10 +257,29 @@ impl FastifySealer {
             Err(e) => return Err(SealError::Encode(CodecError::new(JSON, e))),
         };
         object.insert(FASTIFY_TS_FIELD.to_owned(), Value::from(ts));
+        let raw = self.seal_plaintext(|buf| {
+            serde_json::to_writer(buf, &object)
+                .map_err(|e| SealError::Encode(CodecError::new(JSON, e)))
+        })?;
+        let wire = percent_encode(&raw);
+        let size = self.cookie_name.len() + wire.len();
+        if size > self.max_cookie_size {
+            return Err(SealError::TooLarge {
+                size,
+                max: self.max_cookie_size,
+            });
+        }
+        Ok(wire)
+    }
 
+    /// Box the plaintext `write` appends with the primary key and a fresh random nonce; the
+    /// value before percent-encoding: `BASE64(tag || ciphertext) ";" BASE64(nonce)`.
+    fn seal_plaintext(
+        &self,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), SealError>,
+    ) -> Result<String, SealError> {
         let mut sealed = Zeroizing::new(vec![0u8; TAG_LEN]);
-        serde_json::to_writer(&mut *sealed, &object)
-            .map_err(|e| SealError::Encode(CodecError::new(JSON, e)))?;
+        write(&mut sealed)?;
         let mut nonce = [0u8; NONCE_LEN];
         rand::rng().fill_bytes(&mut nonce);
         let tag = cipher(self.ring.primary())
@@ -270,20 +291,11 @@ impl FastifySealer {
             .map_err(|_| SealError::Encrypt)?;
         sealed[..TAG_LEN].copy_from_slice(&tag);
 
-        let mut raw = String::with_capacity((sealed.len() + NONCE_LEN) * 4 / 3 + 8);
+        let mut raw = String::with_capacity((sealed.len() + NONCE_LEN).div_ceil(3) * 4 + 1);
         STANDARD.encode_string(&sealed[..], &mut raw);
         raw.push(';');
         STANDARD.encode_string(nonce, &mut raw);
-        let wire = percent_encode(&raw);
-
-        let size = self.cookie_name.len() + wire.len();
-        if size > self.max_cookie_size {
-            return Err(SealError::TooLarge {
-                size,
-                max: self.max_cookie_size,
-            });
-        }
-        Ok(wire)
+        Ok(raw)
     }
 
     /// Open a cookie value the plugin (or this sealer, with a shared key) sealed, and decode
@@ -303,6 +315,62 @@ impl FastifySealer {
         value: &str,
         now: u64,
     ) -> Result<FastifyOpened<T>, OpenError> {
+        self.open_plaintext(value, |plaintext, key_index| {
+            let mut object = match serde_json::from_slice::<Value>(plaintext) {
+                Ok(Value::Object(object)) => object,
+                Ok(other) => {
+                    return Err(OpenError::Decode(CodecError::new(
+                        JSON,
+                        format_args!("the session is {}, not a JSON object", kind(&other)),
+                    )))
+                }
+                Err(e) => return Err(OpenError::Decode(CodecError::new(JSON, e))),
+            };
+            let ts = match object.remove(FASTIFY_TS_FIELD) {
+                Some(Value::Number(n)) => n.as_u64().ok_or_else(|| bad_ts(&n.to_string())),
+                Some(other) => Err(bad_ts(kind(&other))),
+                None => Err(bad_ts("missing")),
+            }?;
+            let expires_at = self.check_expiry(ts, now)?;
+            let value = T::deserialize(Value::Object(object))
+                .map_err(|e| OpenError::Decode(CodecError::new(JSON, e)))?;
+            Ok(FastifyOpened {
+                value,
+                ts,
+                expires_at,
+                key_id: self.key_id(key_index),
+                key_index,
+            })
+        })
+    }
+
+    /// The last second a value with this `__ts` opens, or the error if `now` is past it. The
+    /// plugin's rule: open while `now < __ts + expiry`.
+    fn check_expiry(&self, ts: u64, now: u64) -> Result<u64, OpenError> {
+        // `expiry` is at least one second.
+        let expires_at = ts.saturating_add(self.expiry).saturating_sub(1);
+        if now > expires_at {
+            return Err(OpenError::Expired {
+                expired_at: expires_at,
+            });
+        }
+        Ok(expires_at)
+    }
+
+    fn key_id(&self, index: usize) -> KeyId {
+        self.ring
+            .keys()
+            .nth(index)
+            .map_or_else(|| self.ring.primary().id(), Key::id)
+    }
+
+    /// Every check up to and including authentication; `f` sees the plaintext (wiped after)
+    /// and the position of the key that opened it.
+    fn open_plaintext<R>(
+        &self,
+        value: &str,
+        f: impl FnOnce(&[u8], usize) -> Result<R, OpenError>,
+    ) -> Result<R, OpenError> {
         let max = self.max_value_len();
         if value.len() > max {
             return Err(OpenError::TooLarge {
@@ -339,43 +407,93 @@ impl FastifySealer {
         let (tag, body) = sealed.split_at_mut(TAG_LEN);
         let tag = GenericArray::from_slice(tag);
         // The format names no key: try each in order. A failed attempt leaves `body` untouched.
-        let (key_index, key) = self
+        let key_index = self
             .ring
             .keys()
-            .enumerate()
-            .find(|(_, key)| {
+            .position(|key| {
                 cipher(key)
                     .decrypt_in_place_detached(nonce, b"", body, tag)
                     .is_ok()
             })
             .ok_or(OpenError::Unauthenticated)?;
+        f(body, key_index)
+    }
+}
 
-        let mut object = match serde_json::from_slice::<Value>(body) {
-            Ok(Value::Object(object)) => object,
-            Ok(other) => {
-                return Err(OpenError::Decode(CodecError::new(
-                    JSON,
-                    format_args!("the session is {}, not a JSON object", kind(&other)),
-                )))
-            }
-            Err(e) => return Err(OpenError::Decode(CodecError::new(JSON, e))),
-        };
-        let ts = take_ts(&mut object)?;
-        let expires_at = ts.saturating_add(self.expiry);
-        if now >= expires_at {
-            return Err(OpenError::Expired {
-                expired_at: expires_at,
-            });
-        }
-        let value = T::deserialize(Value::Object(object))
-            .map_err(|e| OpenError::Decode(CodecError::new(JSON, e)))?;
-        Ok(FastifyOpened {
-            value,
-            ts,
-            expires_at,
-            key_id: key.id(),
-            key_index,
+/// The layer's view: a session's entries are the object's members (each entry's JSON text), and
+/// `__ts` is kept out of them.
+///
+/// - [`OpenedSession::created_at`] is the cookie's `__ts`, the time of the last change: the
+///   format records no start time.
+/// - Every seal writes `__ts` = now, as the plugin does for a changed session, so the
+///   session lives `expiry` past its last write. A re-seal for key rotation slides it too
+///   (the plugin keeps the old `__ts` there), a difference of at most one `expiry`.
+/// - [`OpenedSession::idle_refresh_due`] is never set: like the plugin, reading a session
+///   does not extend it.
+///
+/// ```
+/// # #[cfg(feature = "axum")] {
+/// use sealed_session::{FastifySealer, Json, Key, Session, SessionLayer};
+///
+/// // The same `SessionLayer` and `Session` as the native format; the session's codec is Json,
+/// // and each entry is one field of the plugin's session object.
+/// let sealer = FastifySealer::new(Key::generate());
+/// async fn handler(session: Session<Json>) -> String {
+///     let views: u64 = session.get("views").ok().flatten().unwrap_or(0) + 1;
+///     let _ = session.insert("views", views);
+///     format!("route requested {views} times in this session")
+/// }
+/// let app: axum::Router = axum::Router::new()
+///     .route("/", axum::routing::get(handler))
+///     .layer(SessionLayer::new(sealer));
+/// # }
+/// ```
+impl SessionSealer for FastifySealer {
+    type Codec = Json;
+
+    fn session_codec(&self) -> &Json {
+        &Json
+    }
+
+    fn name(&self) -> &str {
+        &self.cookie_name
+    }
+
+    fn now(&self) -> u64 {
+        self.clock.now()
+    }
+
+    fn max_value_len(&self) -> usize {
+        FastifySealer::max_value_len(self)
+    }
+
+    fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError> {
+        self.open_plaintext(value, |plaintext, key_index| {
+            let mut entries = Json.decode_entries(plaintext).map_err(OpenError::Decode)?;
+            let ts = entries
+                .remove(FASTIFY_TS_FIELD)
+                .ok_or_else(|| bad_ts("missing"))?;
+            let ts = serde_json::from_slice::<u64>(&ts)
+                .map_err(|_| bad_ts(&String::from_utf8_lossy(&ts)))?;
+            let expires_at = self.check_expiry(ts, now)?;
+            let mut opened = OpenedSession::new(entries, ts, expires_at);
+            opened.needs_reseal = key_index > 0;
+            Ok(opened)
         })
+    }
+
+    fn seal_session(
+        &self,
+        entries: &Entries,
+        _created_at: u64,
+        now: u64,
+    ) -> Result<SealedSession, SealError> {
+        let mut object = entries.clone();
+        object.insert(FASTIFY_TS_FIELD.to_owned(), now.to_string().into_bytes());
+        let value = self
+            .seal_plaintext(|buf| Json.encode_entries(&object, buf).map_err(SealError::Encode))?;
+        let expires_at = now.saturating_add(self.expiry).saturating_sub(1);
+        Ok(SealedSession::new(value, expires_at))
     }
 }
 
@@ -416,7 +534,8 @@ impl<T> FastifyOpened<T> {
         self.ts
     }
 
-    /// Unix seconds from which the value no longer opens: `__ts + expiry`.
+    /// Unix seconds after which the value stops opening (the last second it opens):
+    /// `__ts + expiry - 1`.
     pub fn expires_at(&self) -> u64 {
         self.expires_at
     }
@@ -455,24 +574,12 @@ fn cipher(key: &Key) -> XSalsa20Poly1305 {
     XSalsa20Poly1305::new(GenericArray::from_slice(key.as_bytes()))
 }
 
-/// Remove `__ts` from the object and read it as unix seconds.
-fn take_ts(object: &mut Map<String, Value>) -> Result<u64, OpenError> {
-    match object.remove(FASTIFY_TS_FIELD) {
-        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| {
-            OpenError::Decode(CodecError::new(
-                JSON,
-                format_args!("`__ts` is {n}, not a whole number of seconds since 1970"),
-            ))
-        }),
-        Some(other) => Err(OpenError::Decode(CodecError::new(
-            JSON,
-            format_args!("`__ts` is {}, not a number", kind(&other)),
-        ))),
-        None => Err(OpenError::Decode(CodecError::new(
-            JSON,
-            "the session has no `__ts`",
-        ))),
-    }
+/// The error for a `__ts` that is missing or not whole unix seconds.
+fn bad_ts(found: &str) -> OpenError {
+    OpenError::Decode(CodecError::new(
+        JSON,
+        format_args!("`__ts` must be whole unix seconds, found {found}"),
+    ))
 }
 
 fn kind(value: &Value) -> &'static str {
