@@ -14,7 +14,7 @@ use sealed_session::{
 use serde_json::{json, Value};
 use tower::ServiceExt as _;
 
-use crate::{key_config, node, NOW};
+use crate::{key_config, node, unwire, NOW};
 
 /// Counts views; `/read` only reads.
 fn app(sealer: FastifySealer) -> Router {
@@ -145,11 +145,7 @@ fn open_session_keeps_ts_out_of_the_entries_and_types_its_errors() {
     let value = sealer
         .seal_at(&json!({ "views": 3, "user": { "id": 7 } }), NOW)
         .unwrap();
-    let decoded = value
-        .replace("%2B", "+")
-        .replace("%2F", "/")
-        .replace("%3D", "=")
-        .replace("%3B", ";");
+    let decoded = unwire(&value);
     let opened = sealer.open_session(&decoded, NOW).unwrap();
     assert_eq!(opened.entries.keys().collect::<Vec<_>>(), ["user", "views"]);
     assert_eq!(opened.entries["views"], b"3");
