@@ -30,6 +30,9 @@ use crate::sealer::{is_valid_cookie_name, MAX_COOKIE_SIZE};
 use crate::session::{OpenedSession, SealedSession, SessionSealer};
 
 mod envelope;
+mod migration;
+
+pub use migration::FastifyMigration;
 
 /// The salt `@fastify/secure-session` derives keys with when its `salt` option is not set
 /// (base64 `mq9hDxBVDbspDR6nLfFT1g==`).

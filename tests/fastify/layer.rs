@@ -8,8 +8,8 @@ use axum::routing::get;
 use axum::Router;
 use http_body_util::BodyExt as _;
 use sealed_session::{
-    FastifySealer, Json, Key, KeyRing, ManualClock, OpenError, Session, SessionCookie,
-    SessionLayer, SessionSealer,
+    FastifyMigration, FastifySealer, Json, Key, KeyRing, ManualClock, OpenError, Sealer, Session,
+    SessionCookie, SessionLayer, SessionSealer,
 };
 use serde_json::{json, Value};
 use tower::ServiceExt as _;
@@ -17,7 +17,7 @@ use tower::ServiceExt as _;
 use crate::{key_config, node, unwire, NOW};
 
 /// Counts views; `/read` only reads.
-fn app(sealer: FastifySealer) -> Router {
+fn app<S: SessionSealer<Codec = Json>>(sealer: S) -> Router {
     async fn count(session: Session<Json>) -> String {
         let views: u64 = session.get("views").ok().flatten().unwrap_or(0) + 1;
         session.insert("views", views).expect("a number encodes");
@@ -165,4 +165,60 @@ fn open_session_keeps_ts_out_of_the_entries_and_types_its_errors() {
     let again = sealer.open_at::<Value>(&sealed.value, NOW + 10).unwrap();
     assert_eq!(again.value(), &json!({ "views": 3, "user": { "id": 7 } }));
     assert_eq!(again.ts(), NOW + 10);
+}
+
+#[tokio::test]
+async fn migration_moves_a_plugin_session_to_the_native_format_on_first_read() {
+    let Some(node) = node::require("migration_moves_a_plugin_session_to_the_native_format") else {
+        return;
+    };
+    let legacy_key = Key::generate();
+    let config = key_config(&[&legacy_key]);
+    let (wire, _, _) = node.seal(&config, &json!({ "views": 5, "user": "ada" }), NOW as f64);
+
+    let native = Sealer::with_codec(Key::generate(), Json).clock(ManualClock::new(NOW + 5));
+    let app = app(FastifyMigration::new(
+        native.clone(),
+        FastifySealer::new(legacy_key).clock(ManualClock::new(NOW + 5)),
+    ));
+    // A read of the plugin's cookie answers a native cookie.
+    let (body, set) = call(&app, "/read", Some(&wire)).await;
+    assert_eq!(body, "5");
+    let set = set.expect("the plugin's cookie is re-sealed natively");
+    assert!(!set.contains(';') && !set.contains('%'), "native: {set}");
+    let opened = native.open_session(&set, NOW + 5).expect("a native value");
+    assert_eq!(opened.entries["user"], br#""ada""#);
+    assert_eq!(opened.entries["views"], b"5");
+    assert!(!opened.entries.contains_key("__ts"));
+    // The plugin no longer reads it: only switch once no Node service reads the cookie.
+    assert_eq!(node.open(&config, &set, (NOW + 5) as f64)["ok"], false);
+
+    // The native cookie reads without a new cookie, and counts on.
+    assert_eq!(
+        call(&app, "/read", Some(&set)).await,
+        ("5".to_owned(), None)
+    );
+    assert_eq!(call(&app, "/", Some(&set)).await.0, "6");
+}
+
+#[tokio::test]
+async fn migration_treats_bad_cookies_of_either_format_as_a_new_session() {
+    let native = Sealer::with_codec(Key::generate(), Json).clock(ManualClock::new(NOW));
+    let legacy = FastifySealer::new(Key::generate()).clock(ManualClock::new(NOW));
+    let expired_legacy = legacy
+        .seal_at(&json!({ "views": 9 }), NOW - 86_401)
+        .unwrap();
+    let foreign_native = Sealer::with_codec(Key::generate(), Json)
+        .seal_at(&json!({ "views": 9 }), NOW)
+        .unwrap();
+    let app = app(FastifyMigration::new(native, legacy));
+    for bad in [
+        "abc",
+        "a;b",
+        "%3B",
+        expired_legacy.as_str(),
+        foreign_native.as_str(),
+    ] {
+        assert_eq!(call(&app, "/", Some(bad)).await.0, "1", "cookie {bad:?}");
+    }
 }
