@@ -602,7 +602,14 @@ fn native_envelope_matches_libsodium() {
     assert_eq!(opened.value(), b"hello");
 }
 
+// The example is compiled in so that the live test drives the exact code it shows.
+#[cfg(feature = "axum")]
+#[path = "../examples/fastify_counter.rs"]
+#[allow(dead_code)]
+mod fastify_counter;
+#[cfg(feature = "axum")]
 #[path = "fastify/layer.rs"]
 mod layer;
+#[cfg(feature = "axum")]
 #[path = "fastify/live.rs"]
 mod live;

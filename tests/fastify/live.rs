@@ -1,7 +1,7 @@
-//! Live: the real fastify server (`tests/interop/server.js`), an axum server with the
-//! crate's `SessionLayer` over a [`FastifySealer`], and one on the plain seal / open API, all on
-//! loopback with one key list; a client with a cookie jar goes round them and the session's
-//! counter keeps counting.
+//! Live: the real fastify server (`tests/interop/server.js`), the `fastify_counter` example
+//! (the crate's `SessionLayer` over a [`FastifySealer`]), and an axum server on the plain
+//! seal / open API, all on loopback with one key list; a client with a cookie jar goes round
+//! them and the session's counter keeps counting.
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -14,9 +14,7 @@ use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use sealed_session::{
-    FastifySealer, Json as JsonCodec, Key, KeyRing, Session, SessionCookie, SessionLayer,
-};
+use sealed_session::{FastifySealer, Key, KeyRing};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -34,7 +32,7 @@ impl NodeServer {
             .arg("server.js")
             .current_dir(node::interop_dir())
             .env("PORT", "0")
-            .env("SESSION_KEY", keys)
+            .env("SESSION_KEYS", keys)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -68,10 +66,11 @@ impl Drop for NodeServer {
     }
 }
 
+/// The session object of server.js and the example: `{"count": N, "__ts": ...}`.
 #[derive(Serialize, Deserialize, Default)]
 struct Counter {
     #[serde(default)]
-    views: u64,
+    count: u64,
 }
 
 /// The same counter as server.js, on the plain seal / open API.
@@ -88,7 +87,7 @@ async fn counter(State(sealer): State<FastifySealer>, headers: HeaderMap) -> imp
         .and_then(|v| sealer.open::<Counter>(&v).ok())
         .map(|opened| opened.into_value())
         .unwrap_or_default();
-    session.views += 1;
+    session.count += 1;
     let value = sealer.seal(&session).expect("a counter seals");
     (
         [(
@@ -96,16 +95,9 @@ async fn counter(State(sealer): State<FastifySealer>, headers: HeaderMap) -> imp
             format!("{}={value}; Path=/; HttpOnly; SameSite=Lax", sealer.name()),
         )],
         Json(
-            json!({ "hello": format!("route requested {} times in this session", session.views) }),
+            json!({ "hello": format!("route requested {} times in this session", session.count) }),
         ),
     )
-}
-
-/// The same counter through the crate's layer and `Session`.
-async fn layered_counter(session: Session<JsonCodec>) -> Json<Value> {
-    let views: u64 = session.get("views").ok().flatten().unwrap_or(0) + 1;
-    session.insert("views", views).expect("a number encodes");
-    Json(json!({ "hello": format!("route requested {views} times in this session") }))
 }
 
 async fn serve(app: Router) -> (u16, tokio::task::JoinHandle<std::io::Result<()>>) {
@@ -130,12 +122,8 @@ async fn counter_keeps_counting_across_fastify_and_axum() {
     let plain = Router::new()
         .route("/", get(counter))
         .with_state(sealer.clone());
-    // Plain http on loopback: the cookie cannot be `Secure` here.
-    let layered = Router::new()
-        .route("/", get(layered_counter))
-        .layer(SessionLayer::from_cookie(
-            SessionCookie::new(sealer).secure(false),
-        ));
+    // The example's app, `Secure` cookie and all (loopback counts as a secure context).
+    let layered = crate::fastify_counter::app(sealer);
     let (plain_port, plain_server) = serve(plain).await;
     let (layered_port, layered_server) = serve(layered).await;
 
