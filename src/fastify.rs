@@ -134,12 +134,23 @@ impl FastifySealer {
     }
 
     /// The plugin's `expiry`: a value stops opening `expiry` seconds after its `__ts`, that is,
-    /// after the last change to the session. Whole seconds; zero means the default (86401),
-    /// as `expiry: 0` does in the plugin.
+    /// after the last change to the session. Zero means the default (86401), as `expiry: 0`
+    /// does in the plugin; fractions of a second are dropped, but never below one second.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use sealed_session::{FastifySealer, Key};
+    /// let sealer = FastifySealer::new(Key::generate()).expiry(Duration::from_secs(3600));
+    /// let value = sealer.seal_at(&serde_json::json!({}), 1_000)?;
+    /// assert!(sealer.open_at::<serde_json::Value>(&value, 1_000 + 3599).is_ok());
+    /// assert!(sealer.open_at::<serde_json::Value>(&value, 1_000 + 3600).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn expiry(mut self, expiry: Duration) -> Self {
-        self.expiry = match expiry.as_secs() {
-            0 => FASTIFY_DEFAULT_EXPIRY.as_secs(),
-            secs => secs,
+        self.expiry = if expiry.is_zero() {
+            FASTIFY_DEFAULT_EXPIRY.as_secs()
+        } else {
+            expiry.as_secs().max(1)
         };
         self
     }
@@ -196,7 +207,7 @@ impl FastifySealer {
         &self.cookie_name
     }
 
-    /// The expiry, counted from `__ts`.
+    /// The expiry in whole seconds, counted from `__ts`.
     pub fn expiry_duration(&self) -> Duration {
         Duration::from_secs(self.expiry)
     }

@@ -519,6 +519,28 @@ fn oversized_values_are_refused_before_decoding() {
 }
 
 #[test]
+fn expiry_zero_is_the_default_and_fractions_keep_a_second() {
+    let sealer = FastifySealer::new(Key::generate());
+    assert_eq!(
+        sealer.clone().expiry(Duration::ZERO).expiry_duration(),
+        Duration::from_secs(86_401)
+    );
+    assert_eq!(
+        sealer
+            .clone()
+            .expiry(Duration::from_millis(500))
+            .expiry_duration(),
+        Duration::from_secs(1)
+    );
+    assert_eq!(
+        sealer
+            .expiry(Duration::from_millis(2_900))
+            .expiry_duration(),
+        Duration::from_secs(2)
+    );
+}
+
+#[test]
 fn only_json_objects_seal() {
     let sealer = FastifySealer::new(Key::generate());
     for not_object in [json!([1]), json!(5), json!("s"), json!(null)] {
