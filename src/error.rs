@@ -197,7 +197,8 @@ pub enum OpenError {
 pub enum Malformed {
     /// The value was empty.
     Empty,
-    /// The value is not unpadded base64url.
+    /// The value is not base64 in its format's alphabet (unpadded base64url for the native
+    /// format, standard base64 for the `@fastify/secure-session` format).
     Base64,
     /// The decoded value is shorter than the fixed overhead.
     TooShort {
@@ -206,18 +207,32 @@ pub enum Malformed {
         /// The fixed overhead of the format in bytes.
         min: usize,
     },
+    /// The value is not two parts joined by one `;` (the `@fastify/secure-session` format:
+    /// ciphertext, then nonce).
+    Separator,
+    /// The nonce is not the length the cipher takes (the `@fastify/secure-session` format).
+    NonceLength {
+        /// Decoded nonce length in bytes.
+        len: usize,
+        /// The length the cipher takes.
+        expected: usize,
+    },
 }
 
 impl fmt::Display for Malformed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => f.write_str("empty value"),
-            Self::Base64 => f.write_str("not unpadded base64url"),
+            Self::Base64 => f.write_str("not valid base64"),
             Self::TooShort { len, min } => {
                 write!(
                     f,
                     "decoded value is {len} bytes, shorter than the {min}-byte minimum"
                 )
+            }
+            Self::Separator => f.write_str("not a ciphertext and a nonce joined by `;`"),
+            Self::NonceLength { len, expected } => {
+                write!(f, "nonce is {len} bytes, the cipher takes {expected}")
             }
         }
     }

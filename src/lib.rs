@@ -13,6 +13,8 @@ mod codec;
 mod cookie;
 mod envelope;
 mod error;
+#[cfg(feature = "fastify")]
+mod fastify;
 mod key;
 mod ring;
 mod sealer;
@@ -37,6 +39,11 @@ pub use codec::Postcard;
 pub use codec::{Codec, DefaultCodec, Entries, MAX_DECODE_LEN};
 pub use envelope::{MAX_NAME_LEN, OVERHEAD};
 pub use error::{CodecError, ConfigError, KeyError, Malformed, OpenError, SealError};
+#[cfg(feature = "fastify")]
+pub use fastify::{
+    FastifyMigration, FastifyOpened, FastifySealer, FASTIFY_DEFAULT_EXPIRY, FASTIFY_DEFAULT_SALT,
+    FASTIFY_TS_FIELD,
+};
 pub use key::{DeriveParams, Key, KeyId, KEY_LEN, MIN_SECRET_LEN, SALT_LEN};
 pub use ring::KeyRing;
 pub use sealer::{
