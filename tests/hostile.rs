@@ -6,6 +6,10 @@
 #[path = "hostile/strategies.rs"]
 mod strategies;
 
+#[cfg(feature = "fastify")]
+#[path = "hostile/fastify.rs"]
+mod fastify;
+
 #[path = "hostile/http_path.rs"]
 mod http_path;
 

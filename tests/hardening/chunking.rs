@@ -316,3 +316,30 @@ fn a_value_sealed_with_another_key_never_opens_through_chunks() {
     );
     assert!(cookies().load(&request).is_empty());
 }
+
+#[cfg(feature = "fastify")]
+#[test]
+fn a_large_fastify_format_session_round_trips_over_chunks() {
+    use sealed_session::FastifySealer;
+    let sealer = FastifySealer::new(key_a()).max_cookie_size(CAP * MAX_COOKIE_SIZE);
+    let cookies = SessionCookie::new(sealer).max_chunks(CAP);
+    let session = cookies.load(&HeaderMap::new());
+    session.insert("blob", "b".repeat(6_000)).unwrap();
+    let set: Vec<String> = cookies
+        .set_cookie_values(&session)
+        .unwrap()
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(set.len(), 2, "{set:?}");
+    let mut request = HeaderMap::new();
+    request.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&cookie_header(&set)).unwrap(),
+    );
+    let again = cookies.load(&request);
+    assert_eq!(
+        again.get::<String>("blob").unwrap().map(|b| b.len()),
+        Some(6_000)
+    );
+}

@@ -45,7 +45,7 @@ fn valid_cookies(len: usize) -> (Vec<(String, String)>, String) {
     (pairs, blob)
 }
 
-fn headers(lines: &[Vec<u8>]) -> HeaderMap {
+pub fn headers(lines: &[Vec<u8>]) -> HeaderMap {
     let mut headers = HeaderMap::new();
     for line in lines {
         if let Ok(value) = HeaderValue::from_bytes(line) {
@@ -74,7 +74,7 @@ fn check(headers: &HeaderMap, expected: Option<&str>) {
     }
 }
 
-fn cookie_line() -> impl Strategy<Value = Vec<u8>> {
+pub fn cookie_line() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         proptest::collection::vec(any::<u8>(), 0..300),
         "[ -~]{0,300}".prop_map(String::into_bytes),
