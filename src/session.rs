@@ -36,11 +36,14 @@ use crate::sealer::Sealer;
 ///
 /// # Example
 /// ```
-/// use sealed_session::{Entries, Key, Sealer, SessionSealer};
+/// use sealed_session::{Codec, Entries, Key, Sealer, SessionSealer};
 ///
 /// let sealer = Sealer::new(Key::generate());
+/// // Each entry holds its value encoded with the sealer's codec.
+/// let mut user = Vec::new();
+/// sealer.session_codec().encode(&7u64, &mut user)?;
 /// let mut entries = Entries::new();
-/// entries.insert("user".into(), vec![7]);
+/// entries.insert("user".into(), user);
 /// let now = sealer.now();
 /// let sealed = sealer.seal_session(&entries, now, now)?;
 /// let opened = sealer.open_session(&sealed.value, now)?;
@@ -628,6 +631,13 @@ mod tests {
         }
     }
 
+    /// `value` as the default codec stores it, so that the tests hold whichever codec that is.
+    fn encoded<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+        let mut out = Vec::new();
+        DefaultCodec::default().encode(value, &mut out).unwrap();
+        out
+    }
+
     fn opened(entries: Entries) -> OpenedSession {
         OpenedSession::new(entries, 900, 2_000)
     }
@@ -654,7 +664,7 @@ mod tests {
     #[test]
     fn reads_of_an_opened_session_send_nothing() {
         let mut entries = Entries::new();
-        entries.insert("a".into(), vec![1]);
+        entries.insert("a".into(), encoded(&1u8));
         let session = Session::from_opened(DefaultCodec::default(), opened(entries));
         assert_eq!(session.get::<u8>("a").unwrap(), Some(1));
         assert_eq!(plan_kind(&session), "nothing");
@@ -663,7 +673,7 @@ mod tests {
     #[test]
     fn inserting_the_same_value_is_not_a_change() {
         let mut entries = Entries::new();
-        entries.insert("a".into(), vec![1]);
+        entries.insert("a".into(), encoded(&1u8));
         let session = Session::from_opened(DefaultCodec::default(), opened(entries));
         session.insert("a", 1u8).unwrap();
         assert!(!session.is_changed());
@@ -761,8 +771,8 @@ mod tests {
     fn sealer_round_trips_entries_and_keeps_created_at() {
         let sealer = Sealer::new(Key::generate());
         let mut entries = Entries::new();
-        entries.insert("a".into(), vec![1, 2, 3]);
-        entries.insert("b".into(), Vec::new());
+        entries.insert("a".into(), encoded(&[1u8, 2, 3]));
+        entries.insert("b".into(), encoded(""));
         let sealed = sealer.seal_session(&entries, 1_000, 1_500).unwrap();
         assert_eq!(sealed.expires_at, 1_000 + 86_400);
         let opened = sealer.open_session(&sealed.value, 1_600).unwrap();
