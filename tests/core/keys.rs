@@ -195,6 +195,23 @@ fn the_default_derivation_parameters_are_libsodium_moderate() {
 }
 
 #[test]
+fn the_interactive_preset_derives_the_key_libsodium_derives() {
+    // Computed with libsodium through PyNaCl: nacl.pwhash.argon2id.kdf(32, secret, salt,
+    // opslimit=OPSLIMIT_INTERACTIVE, memlimit=MEMLIMIT_INTERACTIVE). 64 MiB, the cheapest
+    // preset; MODERATE gives "5IaPnyddpwc+EEMJPOcaIXwzlhjlGxD2XbPqlfJ6+rE=" the same way.
+    let key = Key::derive_with(
+        b"0123456789abcdef0123456789abcdef",
+        b"mq9hDxBVDbspDR6n",
+        DeriveParams::INTERACTIVE,
+    )
+    .unwrap();
+    assert_eq!(
+        key.to_base64(),
+        "2nwWkGh3cYcXTsE7HlgsK/fEGbwKxhr9jcum3Onbes8="
+    );
+}
+
+#[test]
 fn derivation_is_deterministic_and_depends_on_secret_and_salt() {
     let a = Key::derive_with(SECRET, SALT, LIGHT).unwrap();
     assert_eq!(a, Key::derive_with(SECRET, SALT, LIGHT).unwrap());
