@@ -239,3 +239,43 @@ fn open_errors_name_their_numbers() {
         }
     }
 }
+
+#[test]
+fn invalid_cookie_names_are_refused_when_the_sealer_is_built() {
+    let long = "n".repeat(257);
+    for bad in [
+        "",
+        "has space",
+        "semi;colon",
+        "quote\"",
+        "ünï",
+        long.as_str(),
+    ] {
+        let err = Sealer::new(fixed_key(1)).try_cookie_name(bad).unwrap_err();
+        assert_eq!(
+            err,
+            sealed_session::ConfigError::InvalidCookieName {
+                name: bad.to_owned()
+            }
+        );
+        assert!(!sealed_session::is_valid_cookie_name(bad));
+    }
+    for good in [
+        "session",
+        "__Host-session",
+        "a",
+        "x.y_z~!#$%&'*+-^`|",
+        &"n".repeat(256),
+    ] {
+        let sealer = Sealer::new(fixed_key(1)).try_cookie_name(good).unwrap();
+        assert_eq!(sealer.name(), good);
+        let value = sealer.seal_at(&1u8, NOW).unwrap();
+        assert_eq!(sealer.open_at::<u8>(&value, NOW).unwrap().into_value(), 1);
+    }
+}
+
+#[test]
+#[should_panic(expected = "invalid cookie name")]
+fn cookie_name_panics_on_an_invalid_constant() {
+    let _ = Sealer::new(fixed_key(1)).cookie_name("bad name");
+}
