@@ -4,10 +4,18 @@
 //! changing codecs is a change of cookie name (or a migration that opens with the old sealer and
 //! seals with the new one).
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeMap as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::CodecError;
+
+/// The entries of a [`Session`](crate::Session): each key's value, already encoded with the
+/// session's [`Codec`]. Ordered, so that equal sessions encode to equal bytes.
+pub type Entries = BTreeMap<String, Vec<u8>>;
 
 /// The largest payload a codec will decode or allocate for; generous next to any cookie.
 pub const MAX_DECODE_LEN: usize = 1 << 20;
@@ -27,6 +35,98 @@ pub trait Codec: Clone + Send + Sync + 'static {
     /// Decode a whole value from `bytes`. Must not allocate beyond [`MAX_DECODE_LEN`] for any
     /// input and must not panic.
     fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, CodecError>;
+
+    /// Append the encoding of a session's entry map (each value already encoded by this codec)
+    /// to `out`.
+    ///
+    /// The default writes a map from string keys to byte strings with [`encode`](Self::encode),
+    /// which suits binary formats. A codec whose values can nest without being wrapped
+    /// overrides it together with [`decode_entries`](Self::decode_entries): [`Json`] writes
+    /// one plain JSON object whose members are the entries' own JSON, so that a JSON session
+    /// reads as the object other languages expect.
+    fn encode_entries(&self, entries: &Entries, out: &mut Vec<u8>) -> Result<(), CodecError> {
+        self.encode(&EntriesAsBytes(entries), out)
+    }
+
+    /// Decode what [`encode_entries`](Self::encode_entries) wrote. Must not panic, and must
+    /// check each value is well-formed where the format allows (so that a later
+    /// [`decode`](Self::decode) of one entry fails only for a type mismatch).
+    fn decode_entries(&self, bytes: &[u8]) -> Result<Entries, CodecError> {
+        self.decode::<EntriesFromBytes>(bytes)
+            .map(|entries| entries.0)
+    }
+}
+
+/// Serializes an entry map as a map of byte strings.
+struct EntriesAsBytes<'a>(&'a Entries);
+
+impl Serialize for EntriesAsBytes<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Bytes<'a>(&'a [u8]);
+        impl Serialize for Bytes<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_bytes(self.0)
+            }
+        }
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            map.serialize_entry(key, &Bytes(value))?;
+        }
+        map.end()
+    }
+}
+
+/// Deserializes what [`EntriesAsBytes`] wrote.
+struct EntriesFromBytes(Entries);
+
+/// A byte string, accepted as bytes or as a sequence of `u8`.
+struct ByteString(Vec<u8>);
+
+impl<'de> Deserialize<'de> for ByteString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ByteStringVisitor;
+        impl<'de> Visitor<'de> for ByteStringVisitor {
+            type Value = ByteString;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a byte string")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<ByteString, E> {
+                Ok(ByteString(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<ByteString, E> {
+                Ok(ByteString(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ByteString, A::Error> {
+                // Bounded by the payload, itself bounded by the cookie size.
+                let mut bytes = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(b) = seq.next_element::<u8>()? {
+                    bytes.push(b);
+                }
+                Ok(ByteString(bytes))
+            }
+        }
+        deserializer.deserialize_bytes(ByteStringVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for EntriesFromBytes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+        impl<'de> Visitor<'de> for EntriesVisitor {
+            type Value = EntriesFromBytes;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of session entries")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Entries::new();
+                while let Some((key, value)) = map.next_entry::<String, ByteString>()? {
+                    entries.insert(key, value.0);
+                }
+                Ok(EntriesFromBytes(entries))
+            }
+        }
+        deserializer.deserialize_map(EntriesVisitor)
+    }
 }
 
 /// bincode 2 through its serde support, standard configuration (varint integers, little endian),
@@ -124,6 +224,34 @@ impl Codec for Json {
 
     fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, CodecError> {
         serde_json::from_slice(bytes).map_err(|e| CodecError::new(Self::NAME, e))
+    }
+
+    /// One plain JSON object whose members are the entries' own JSON:
+    /// `{"count":3,"user":{"id":7}}`.
+    fn encode_entries(&self, entries: &Entries, out: &mut Vec<u8>) -> Result<(), CodecError> {
+        out.push(b'{');
+        for (i, (key, value)) in entries.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut *out, key).map_err(|e| CodecError::new(Self::NAME, e))?;
+            out.push(b':');
+            // Every value came from `encode` or was checked by `decode_entries`.
+            out.extend_from_slice(value);
+        }
+        out.push(b'}');
+        Ok(())
+    }
+
+    /// Reads a JSON object; each member's JSON text becomes one entry. Anything but an object
+    /// is refused; a key given twice keeps its last value.
+    fn decode_entries(&self, bytes: &[u8]) -> Result<Entries, CodecError> {
+        let object: BTreeMap<String, Box<serde_json::value::RawValue>> =
+            serde_json::from_slice(bytes).map_err(|e| CodecError::new(Self::NAME, e))?;
+        Ok(object
+            .into_iter()
+            .map(|(key, value)| (key, value.get().as_bytes().to_vec()))
+            .collect())
     }
 }
 

@@ -5,14 +5,25 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+#[cfg(feature = "axum")]
+mod axum;
 mod clock;
 mod codec;
+mod cookie;
 mod envelope;
 mod error;
 mod key;
 mod ring;
 mod sealer;
+mod session;
 
+#[cfg(feature = "axum")]
+pub use self::axum::{
+    DefaultName, NamedSession, SessionLayer, SessionName, SessionRejection, SessionService,
+};
+pub use self::cookie::{
+    cookie_values, SameSite, SessionCookie, WriteError, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES,
+};
 pub use clock::{unix_seconds, Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]
 pub use codec::Bincode;
@@ -20,7 +31,7 @@ pub use codec::Bincode;
 pub use codec::Json;
 #[cfg(feature = "postcard")]
 pub use codec::Postcard;
-pub use codec::{Codec, DefaultCodec, MAX_DECODE_LEN};
+pub use codec::{Codec, DefaultCodec, Entries, MAX_DECODE_LEN};
 pub use envelope::{MAX_NAME_LEN, OVERHEAD};
 pub use error::{CodecError, ConfigError, KeyError, Malformed, OpenError, SealError};
 pub use key::{DeriveParams, Key, KeyId, KEY_LEN, MIN_SECRET_LEN, SALT_LEN};
@@ -28,4 +39,7 @@ pub use ring::KeyRing;
 pub use sealer::{
     is_valid_cookie_name, Opened, Sealer, DEFAULT_COOKIE_NAME, DEFAULT_LEEWAY,
     DEFAULT_MAX_LIFETIME, MAX_COOKIE_SIZE,
+};
+pub use session::{
+    CookieExpiry, OpenedSession, SealedSession, Session, SessionSealer, TypedSession,
 };

@@ -1,0 +1,404 @@
+//! axum (and any tower HTTP service): [`SessionLayer`] and the [`Session`] extractors.
+//!
+//! The layer opens the session cookie before the handler runs (a missing or bad cookie gives a
+//! fresh, empty session) and writes `Set-Cookie` after it, only when the session needs it. All
+//! cookie work is [`SessionCookie`]'s; this file only wires it into tower and axum.
+
+use std::any::Any;
+use std::convert::Infallible;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::ops::Deref;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::extract::FromRequestParts;
+use axum::response::{IntoResponse, Response};
+use http::request::Parts;
+use http::{Request, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::codec::{Codec, DefaultCodec};
+use crate::cookie::SessionCookie;
+use crate::session::{Session, SessionSealer, TypedSession};
+
+/// A tower [`Layer`] that gives every request a [`Session`] from its cookie and sends the
+/// cookie back when the session needs it.
+///
+/// # Example
+/// ```
+/// use axum::{routing::get, Router};
+/// use sealed_session::{Key, Sealer, Session, SessionLayer};
+///
+/// async fn visit(session: Session) -> String {
+///     let n = session.get::<u64>("visits").ok().flatten().unwrap_or(0) + 1;
+///     let _ = session.insert("visits", n);
+///     format!("visit {n}")
+/// }
+///
+/// let sealer = Sealer::new(Key::generate()); // keys: KeyRing::from_base64_list in production
+/// let app: Router = Router::new().route("/", get(visit)).layer(SessionLayer::new(sealer));
+/// ```
+///
+/// Several layers with different sealers (and so different cookie names) can wrap one app;
+/// handlers then take each one by name with [`NamedSession`].
+#[derive(Clone)]
+pub struct SessionLayer<S> {
+    cookie: SessionCookie<S>,
+}
+
+impl<S: SessionSealer> SessionLayer<S> {
+    /// A layer with the sealer's cookie name and the secure default cookie attributes
+    /// (`HttpOnly`, `Secure`, `SameSite=Lax`, `Path=/`, browser-session lifetime).
+    pub fn new(sealer: S) -> Self {
+        Self {
+            cookie: SessionCookie::new(sealer),
+        }
+    }
+
+    /// A layer with the cookie attributes set on `cookie`:
+    ///
+    /// ```
+    /// use sealed_session::{CookieExpiry, Key, Sealer, SessionCookie, SessionLayer};
+    /// let layer = SessionLayer::from_cookie(
+    ///     SessionCookie::new(Sealer::new(Key::generate())).expiry(CookieExpiry::UntilSessionExpires),
+    /// );
+    /// ```
+    pub fn from_cookie(cookie: SessionCookie<S>) -> Self {
+        Self { cookie }
+    }
+
+    /// The cookie handling this layer uses.
+    pub fn cookie(&self) -> &SessionCookie<S> {
+        &self.cookie
+    }
+}
+
+impl<S: SessionSealer> fmt::Debug for SessionLayer<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionLayer")
+            .field("cookie", &self.cookie)
+            .finish()
+    }
+}
+
+impl<S: SessionSealer, I> Layer<I> for SessionLayer<S> {
+    type Service = SessionService<I, S>;
+
+    fn layer(&self, inner: I) -> Self::Service {
+        SessionService {
+            inner,
+            cookie: self.cookie.clone(),
+        }
+    }
+}
+
+/// The service [`SessionLayer`] wraps around an inner service.
+#[derive(Clone)]
+pub struct SessionService<I, S> {
+    inner: I,
+    cookie: SessionCookie<S>,
+}
+
+impl<I, S: SessionSealer> fmt::Debug for SessionService<I, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionService")
+            .field("cookie", &self.cookie)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<I, S, ReqBody, ResBody> Service<Request<ReqBody>> for SessionService<I, S>
+where
+    I: Service<Request<ReqBody>, Response = http::Response<ResBody>> + Clone + Send + 'static,
+    I::Future: Send,
+    S: SessionSealer,
+    ReqBody: Send + 'static,
+{
+    type Response = http::Response<ResBody>;
+    type Error = I::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+        let session = self.cookie.load(request.headers());
+        let extensions = request.extensions_mut();
+        let mut set = extensions.remove::<SessionSet>().unwrap_or_default();
+        set.entries.push(SetEntry {
+            name: Arc::from(self.cookie.name()),
+            codec: <S::Codec as Codec>::NAME,
+            session: Arc::new(session.clone()),
+        });
+        extensions.insert(set);
+
+        // The clone that was made ready is the one to call; keep a fresh clone for next time.
+        let fresh = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, fresh);
+        let cookie = self.cookie.clone();
+        Box::pin(async move {
+            let mut response = inner.call(request).await?;
+            cookie.save(&session, response.headers_mut());
+            Ok(response)
+        })
+    }
+}
+
+/// The sessions the layers of one request installed, outermost first.
+#[derive(Clone, Default)]
+struct SessionSet {
+    entries: Vec<SetEntry>,
+}
+
+#[derive(Clone)]
+struct SetEntry {
+    name: Arc<str>,
+    codec: &'static str,
+    /// A `Session<C>` for the layer's codec `C`.
+    session: Arc<dyn Any + Send + Sync>,
+}
+
+impl SessionSet {
+    fn find<C: Codec>(&self, name: Option<&str>) -> Result<Session<C>, SessionRejection> {
+        let mut matching = self.entries.iter().filter(|entry| {
+            name.is_none_or(|name| *entry.name == *name) && entry.session.is::<Session<C>>()
+        });
+        let first = matching.next();
+        if name.is_none() && matching.next().is_some() {
+            return Err(SessionRejection::Ambiguous {
+                names: self.entries.iter().map(|e| e.name.to_string()).collect(),
+            });
+        }
+        first
+            .and_then(|entry| entry.session.downcast_ref::<Session<C>>())
+            .cloned()
+            .ok_or_else(|| SessionRejection::Missing {
+                name: name.map(str::to_owned),
+                codec: C::NAME,
+                installed: self
+                    .entries
+                    .iter()
+                    .map(|e| format!("{} ({})", e.name, e.codec))
+                    .collect(),
+            })
+    }
+}
+
+fn sessions_in(parts: &Parts) -> Result<&SessionSet, SessionRejection> {
+    parts
+        .extensions
+        .get::<SessionSet>()
+        .ok_or(SessionRejection::Missing {
+            name: None,
+            codec: "",
+            installed: Vec::new(),
+        })
+}
+
+/// Why a session extractor failed: the app is missing a [`SessionLayer`] (or has several where
+/// one was expected). Answers `500 Internal Server Error` with a message that names the fix;
+/// it is a mistake in the program, not in the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionRejection {
+    /// No layer provides the session asked for.
+    Missing {
+        /// The cookie name asked for, for [`NamedSession`].
+        name: Option<String>,
+        /// The codec of the session type asked for (empty when no layer is installed at all).
+        codec: &'static str,
+        /// The sessions the installed layers provide, as `name (codec)`.
+        installed: Vec<String>,
+    },
+    /// [`Session`] was asked for while several layers with the same codec are installed.
+    Ambiguous {
+        /// Their cookie names.
+        names: Vec<String>,
+    },
+}
+
+impl fmt::Display for SessionRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Missing {
+                installed, name, ..
+            } if installed.is_empty() => {
+                let what = name.as_deref().unwrap_or("session");
+                write!(
+                    f,
+                    "no {what:?} session in this request: install SessionLayer around the routes \
+                     that use it, e.g. `Router::new().route(..).layer(SessionLayer::new(sealer))`"
+                )
+            }
+            Self::Missing {
+                name,
+                codec,
+                installed,
+            } => {
+                let what = name.as_deref().unwrap_or("any");
+                write!(
+                    f,
+                    "no SessionLayer provides a session named {what:?} with codec {codec}; \
+                     installed: {}. Install SessionLayer with a matching sealer",
+                    installed.join(", ")
+                )
+            }
+            Self::Ambiguous { names } => write!(
+                f,
+                "several SessionLayers are installed ({}): take each one by name with NamedSession",
+                names.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SessionRejection {}
+
+impl IntoResponse for SessionRejection {
+    fn into_response(self) -> Response {
+        tracing::error!(error = %self, "session extractor failed");
+        (StatusCode::INTERNAL_SERVER_ERROR, self.to_string()).into_response()
+    }
+}
+
+impl<St: Send + Sync, C: Codec> FromRequestParts<St> for Session<C> {
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, Self::Rejection> {
+        sessions_in(parts)?.find(None)
+    }
+}
+
+impl<St, T, C> FromRequestParts<St> for TypedSession<T, C>
+where
+    St: Send + Sync,
+    T: Serialize + DeserializeOwned,
+    C: Codec,
+{
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, Self::Rejection> {
+        Session::<C>::from_request_parts(parts, state)
+            .await
+            .map(TypedSession::new)
+    }
+}
+
+/// Names a session for [`NamedSession`]: a type whose `NAME` is a layer's cookie name.
+///
+/// ```
+/// struct Flash;
+/// impl sealed_session::SessionName for Flash {
+///     const NAME: &'static str = "flash";
+/// }
+/// ```
+pub trait SessionName: Send + Sync + 'static {
+    /// The cookie name of the session.
+    const NAME: &'static str;
+}
+
+/// The session of the [`SessionLayer`] whose cookie is named `N::NAME`: for apps with several
+/// sessions (a login session and a short-lived `flash` one, say). Dereferences to [`Session`].
+///
+/// # Example
+/// ```
+/// use std::time::Duration;
+/// use axum::{routing::get, Router};
+/// use sealed_session::{Key, NamedSession, Sealer, Session, SessionLayer, SessionName};
+///
+/// struct Flash;
+/// impl SessionName for Flash {
+///     const NAME: &'static str = "flash";
+/// }
+///
+/// async fn page(session: NamedSession<sealed_session::DefaultName>, flash: NamedSession<Flash>) -> String {
+///     let user: Option<String> = session.get("user").ok().flatten();
+///     let note: Option<String> = flash.take("note").ok().flatten();
+///     format!("{user:?} {note:?}")
+/// }
+///
+/// let key = Key::generate();
+/// let app: Router = Router::new()
+///     .route("/", get(page))
+///     .layer(SessionLayer::new(Sealer::new(key.clone())))
+///     .layer(SessionLayer::new(
+///         Sealer::new(key).cookie_name("flash").max_lifetime(Duration::from_secs(300)),
+///     ));
+/// ```
+pub struct NamedSession<N, C: Codec = DefaultCodec> {
+    session: Session<C>,
+    name: PhantomData<fn() -> N>,
+}
+
+/// The [`SessionName`] of the default cookie name, `session`.
+#[derive(Debug, Clone, Copy)]
+pub struct DefaultName;
+
+impl SessionName for DefaultName {
+    const NAME: &'static str = crate::sealer::DEFAULT_COOKIE_NAME;
+}
+
+impl<N, C: Codec> NamedSession<N, C> {
+    /// The session.
+    pub fn into_inner(self) -> Session<C> {
+        self.session
+    }
+}
+
+impl<N, C: Codec> Clone for NamedSession<N, C> {
+    fn clone(&self) -> Self {
+        Self {
+            session: self.session.clone(),
+            name: PhantomData,
+        }
+    }
+}
+
+impl<N: SessionName, C: Codec> fmt::Debug for NamedSession<N, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NamedSession")
+            .field("name", &N::NAME)
+            .field("session", &self.session)
+            .finish()
+    }
+}
+
+impl<N, C: Codec> Deref for NamedSession<N, C> {
+    type Target = Session<C>;
+
+    fn deref(&self) -> &Session<C> {
+        &self.session
+    }
+}
+
+impl<St: Send + Sync, N: SessionName, C: Codec> FromRequestParts<St> for NamedSession<N, C> {
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, Self::Rejection> {
+        let session = sessions_in(parts)
+            .map_err(|_| SessionRejection::Missing {
+                name: Some(N::NAME.to_owned()),
+                codec: C::NAME,
+                installed: Vec::new(),
+            })?
+            .find(Some(N::NAME))?;
+        Ok(Self {
+            session,
+            name: PhantomData,
+        })
+    }
+}
+
+// The layer's service is usable by `Router::layer`, whose error type must convert to
+// `Infallible`; this keeps that requirement visible where the service is defined.
+const _: fn() = || {
+    fn assert_router_compatible<T: Service<Request<axum::body::Body>, Error = Infallible>>() {}
+    assert_router_compatible::<SessionService<axum::routing::Route, crate::sealer::Sealer>>();
+};

@@ -1,0 +1,476 @@
+//! HTTP helpers with no framework: find and open the session cookie in an [`http::HeaderMap`],
+//! and write the `Set-Cookie` values a response needs. The axum layer is a thin wrapper over
+//! these; any framework built on the `http` types can call them directly.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use cookie::time::{Duration as CookieDuration, OffsetDateTime};
+use cookie::{Cookie, Expiration};
+use http::header::{COOKIE, SET_COOKIE};
+use http::{HeaderMap, HeaderValue};
+use percent_encoding::{AsciiSet, CONTROLS};
+
+use crate::error::{OpenError, SealError};
+use crate::sealer::MAX_COOKIE_SIZE;
+use crate::session::{CookieExpiry, Session, SessionSealer, WritePlan};
+
+/// At most this many bytes of `Cookie` headers are read per request; cookies beyond are
+/// ignored. Servers limit headers to about this size anyway.
+pub const MAX_COOKIE_HEADER_BYTES: usize = 64 * 1024;
+
+/// At most this many cookies of the session's name are tried per request (a browser sends
+/// several when cookies of one name were set for different paths or domains).
+pub const MAX_CANDIDATES: usize = 4;
+
+/// Bytes percent-encoded in cookie values: everything outside RFC 6265's cookie-octet set,
+/// and `%` itself so that decoding is unambiguous.
+const VALUE_ENCODE_SET: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+/// The `SameSite` attribute of the session cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SameSite {
+    /// Sent only with requests from the same site.
+    Strict,
+    /// Sent with same-site requests and top-level navigations from other sites (the default).
+    Lax,
+    /// Sent with every request, cross-site included. Needs `Secure`.
+    None,
+}
+
+/// The session cookie: a [`SessionSealer`] and the attributes of the cookie it writes.
+///
+/// Defaults: `HttpOnly`, `Secure`, `SameSite=Lax`, `Path=/`, no `Domain`, no `Max-Age`
+/// (a browser-session cookie; the sealed deadline applies regardless). A cookie name that
+/// begins with `__Host-` forces `Secure`, `Path=/` and no `Domain`, as browsers require; one
+/// that begins with `__Secure-` forces `Secure`.
+///
+/// # Example: sessions with nothing but the `http` types
+/// ```
+/// use http::{header, HeaderMap, HeaderValue};
+/// use sealed_session::{Key, Sealer, SessionCookie};
+///
+/// let cookies = SessionCookie::new(Sealer::new(Key::generate()));
+///
+/// // First request: no cookie, so an empty session.
+/// let session = cookies.load(&HeaderMap::new());
+/// session.insert("user_id", 42u64)?;
+/// let mut response = HeaderMap::new();
+/// cookies.save(&session, &mut response);
+/// let set_cookie = response[header::SET_COOKIE].to_str()?;
+/// assert!(set_cookie.starts_with("session="));
+/// assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("Secure"));
+///
+/// // Next request: the browser sends the cookie back.
+/// let pair = set_cookie.split(';').next().unwrap();
+/// let mut request = HeaderMap::new();
+/// request.insert(header::COOKIE, HeaderValue::from_str(pair)?);
+/// let session = cookies.load(&request);
+/// assert_eq!(session.get::<u64>("user_id")?, Some(42));
+///
+/// // Reading alone sends no cookie.
+/// assert!(cookies.set_cookie_values(&session)?.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct SessionCookie<S> {
+    sealer: S,
+    attributes: Arc<Attributes>,
+}
+
+#[derive(Debug, Clone)]
+struct Attributes {
+    http_only: bool,
+    secure: bool,
+    same_site: SameSite,
+    path: String,
+    domain: Option<String>,
+    expiry: CookieExpiry,
+}
+
+impl<S: SessionSealer> fmt::Debug for SessionCookie<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionCookie")
+            .field("name", &self.sealer.name())
+            .field("attributes", &self.attributes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: SessionSealer> From<S> for SessionCookie<S> {
+    fn from(sealer: S) -> Self {
+        Self::new(sealer)
+    }
+}
+
+/// Why no `Set-Cookie` value could be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WriteError {
+    /// The sealer refused (for example [`SealError::TooLarge`]).
+    Seal(SealError),
+    /// The cookie, name plus encoded value, is over the size browsers keep.
+    TooLarge {
+        /// Bytes of name plus encoded value.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The cookie name holds a byte not allowed in a header (only possible with a
+    /// [`SessionSealer`] that does not check its name).
+    InvalidHeader,
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Seal(e) => write!(f, "could not seal the session: {e}"),
+            Self::TooLarge { size, max } => write!(
+                f,
+                "session cookie is {size} bytes (name plus value), over the limit of {max} bytes"
+            ),
+            Self::InvalidHeader => {
+                f.write_str("the session cookie is not a valid Set-Cookie header value")
+            }
+        }
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Seal(e) => Some(e),
+            Self::TooLarge { .. } | Self::InvalidHeader => None,
+        }
+    }
+}
+
+impl From<SealError> for WriteError {
+    fn from(e: SealError) -> Self {
+        Self::Seal(e)
+    }
+}
+
+fn valid_attribute(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| (0x21..0x7f).contains(&b) && b != b';')
+}
+
+impl<S: SessionSealer> SessionCookie<S> {
+    /// The session cookie of `sealer`, with the secure default attributes.
+    pub fn new(sealer: S) -> Self {
+        Self {
+            sealer,
+            attributes: Arc::new(Attributes {
+                http_only: true,
+                secure: true,
+                same_site: SameSite::Lax,
+                path: "/".to_owned(),
+                domain: None,
+                expiry: CookieExpiry::BrowserSession,
+            }),
+        }
+    }
+
+    fn attrs(&mut self) -> &mut Attributes {
+        Arc::make_mut(&mut self.attributes)
+    }
+
+    /// The sealer.
+    pub fn sealer(&self) -> &S {
+        &self.sealer
+    }
+
+    /// The cookie name (the sealer's).
+    pub fn name(&self) -> &str {
+        self.sealer.name()
+    }
+
+    /// Send the cookie over plain `http://` too (no `Secure` attribute).
+    ///
+    /// # Warning
+    /// Without `Secure` the sealed session travels in clear text wherever the site is reached
+    /// over plain HTTP, and anyone on the path can copy it and replay it until it expires.
+    /// Use it only for local development over `http://` on a host browsers do not treat as
+    /// secure. (Chromium and Firefox keep `Secure` cookies from `http://localhost` and
+    /// `http://127.0.0.1`, so local development usually does not need it.) Ignored for names
+    /// with the `__Host-` or `__Secure-` prefix.
+    pub fn secure(mut self, secure: bool) -> Self {
+        self.attrs().secure = secure;
+        self
+    }
+
+    /// Let page scripts read the cookie (no `HttpOnly` attribute).
+    ///
+    /// # Warning
+    /// Any script injected into the page (cross-site scripting) could then read the sealed
+    /// session and replay it from elsewhere. The value is encrypted, so scripts learn nothing
+    /// from it; there is no reason to expose it.
+    pub fn http_only(mut self, http_only: bool) -> Self {
+        self.attrs().http_only = http_only;
+        self
+    }
+
+    /// The `SameSite` attribute; default [`SameSite::Lax`]. `SameSite::None` forces `Secure`,
+    /// as browsers refuse it otherwise.
+    ///
+    /// # Warning
+    /// [`SameSite::None`] sends the cookie with requests that other sites start, so every
+    /// state-changing route then needs its own protection against cross-site request forgery.
+    pub fn same_site(mut self, same_site: SameSite) -> Self {
+        self.attrs().same_site = same_site;
+        self
+    }
+
+    /// The `Path` attribute; default `/`. Ignored for `__Host-` names, which must use `/`.
+    ///
+    /// # Panics
+    /// If `path` holds a character not allowed in a cookie attribute (controls, space, `;`,
+    /// non-ASCII): it is a constant of the program, not input.
+    #[track_caller]
+    #[allow(clippy::panic)] // a programmer's constant, documented above
+    pub fn path(mut self, path: &str) -> Self {
+        if !valid_attribute(path) {
+            panic!("invalid cookie Path {path:?}");
+        }
+        self.attrs().path = path.to_owned();
+        self
+    }
+
+    /// The `Domain` attribute; default none (the cookie goes to the host that set it only).
+    /// Ignored for `__Host-` names, which may not have one.
+    ///
+    /// # Warning
+    /// With a `Domain`, every subdomain receives the cookie, including ones run by other
+    /// people or apps: any of them can replay the session.
+    ///
+    /// # Panics
+    /// If `domain` holds a character not allowed in a cookie attribute.
+    #[track_caller]
+    #[allow(clippy::panic)] // a programmer's constant, documented above
+    pub fn domain(mut self, domain: &str) -> Self {
+        if !valid_attribute(domain) {
+            panic!("invalid cookie Domain {domain:?}");
+        }
+        self.attrs().domain = Some(domain.to_owned());
+        self
+    }
+
+    /// How long the browser keeps the cookie; default [`CookieExpiry::BrowserSession`].
+    /// [`Session::set_cookie_expiry`] overrides it for one response.
+    pub fn expiry(mut self, expiry: CookieExpiry) -> Self {
+        self.attrs().expiry = expiry;
+        self
+    }
+
+    /// Shorthand for [`expiry`](Self::expiry)`(CookieExpiry::UntilSessionExpires)`: the cookie
+    /// outlives browser restarts for as long as the session can open.
+    pub fn persistent(self) -> Self {
+        self.expiry(CookieExpiry::UntilSessionExpires)
+    }
+
+    /// The session for a request: opened from its cookie, or new and empty when there is no
+    /// cookie or none opens. Never fails; each cookie that does not open is logged with the
+    /// reason through `tracing` (`warn` for values that look tampered with or forged, `debug`
+    /// for a plain missing or expired one).
+    pub fn load(&self, headers: &HeaderMap) -> Session<S::Codec> {
+        let name = self.sealer.name();
+        let codec = self.sealer.session_codec().clone();
+        let candidates = cookie_values(headers, name);
+        if candidates.is_empty() {
+            tracing::debug!(cookie = name, "no session cookie; new session");
+            return Session::new(codec);
+        }
+        let now = self.sealer.now();
+        let max = self.sealer.max_value_len();
+        for value in &candidates {
+            let result = if value.len() > max {
+                Err(OpenError::TooLarge {
+                    len: value.len(),
+                    max,
+                })
+            } else {
+                self.sealer.open_session(value, now)
+            };
+            match result {
+                Ok(opened) => return Session::from_opened(codec, opened),
+                Err(e) => log_unopened(name, &e),
+            }
+        }
+        Session::after_unopened_cookie(codec)
+    }
+
+    /// The `Set-Cookie` values the response needs for `session`: none when nothing changed,
+    /// an expired empty cookie when it was destroyed (or emptied), a freshly sealed cookie when
+    /// it changed, came under a previous key, or its idle deadline is due to slide.
+    ///
+    /// This is the one place cookies are written; it returns a list so that a session can
+    /// span several cookies.
+    pub fn set_cookie_values(
+        &self,
+        session: &Session<S::Codec>,
+    ) -> Result<Vec<HeaderValue>, WriteError> {
+        let now = self.sealer.now();
+        match session.write_plan(now) {
+            WritePlan::Nothing => Ok(Vec::new()),
+            WritePlan::Remove => Ok(vec![self.removal()?]),
+            WritePlan::Seal {
+                entries,
+                created_at,
+                expiry,
+            } => {
+                let sealed = self.sealer.seal_session(&entries, created_at, now)?;
+                let value = encode_value(&sealed.value);
+                let name = self.sealer.name();
+                let size = name.len() + value.len();
+                let max = MAX_COOKIE_SIZE.max(name.len() + self.sealer.max_value_len());
+                if size > max {
+                    return Err(WriteError::TooLarge { size, max });
+                }
+                let max_age = match expiry.unwrap_or(self.attributes.expiry) {
+                    CookieExpiry::BrowserSession => None,
+                    CookieExpiry::UntilSessionExpires => {
+                        Some(sealed.expires_at.saturating_sub(now))
+                    }
+                    CookieExpiry::MaxAge(age) => {
+                        Some(age.as_secs().min(sealed.expires_at.saturating_sub(now)))
+                    }
+                };
+                let mut cookie = self.base_cookie(value);
+                if let Some(seconds) = max_age {
+                    let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
+                    cookie.set_max_age(CookieDuration::seconds(seconds));
+                }
+                Ok(vec![header_value(&cookie)?])
+            }
+        }
+    }
+
+    /// Append to `headers` the `Set-Cookie` values [`set_cookie_values`](Self::set_cookie_values)
+    /// gives. If sealing fails, the error is logged at `error` level and no cookie is added:
+    /// the response still goes out, and the browser keeps the cookie it had.
+    pub fn save(&self, session: &Session<S::Codec>, headers: &mut HeaderMap) {
+        match self.set_cookie_values(session) {
+            Ok(values) => {
+                for value in values {
+                    headers.append(SET_COOKIE, value);
+                }
+            }
+            Err(e) => tracing::error!(
+                cookie = self.sealer.name(),
+                error = %e,
+                "session not saved; the response goes without a session cookie"
+            ),
+        }
+    }
+
+    /// The `Set-Cookie` value that removes the session cookie from the browser.
+    pub fn removal(&self) -> Result<HeaderValue, WriteError> {
+        let mut cookie = self.base_cookie(String::new());
+        cookie.set_max_age(CookieDuration::ZERO);
+        cookie.set_expires(Expiration::DateTime(OffsetDateTime::UNIX_EPOCH));
+        header_value(&cookie)
+    }
+
+    fn base_cookie(&self, value: String) -> Cookie<'static> {
+        let name = self.sealer.name().to_owned();
+        let attrs = &*self.attributes;
+        let host_prefix = name.starts_with("__Host-");
+        let secure_prefix = host_prefix || name.starts_with("__Secure-");
+        let mut cookie = Cookie::new(name, value);
+        cookie.set_http_only(attrs.http_only);
+        cookie.set_secure(attrs.secure || secure_prefix || attrs.same_site == SameSite::None);
+        cookie.set_same_site(match attrs.same_site {
+            SameSite::Strict => cookie::SameSite::Strict,
+            SameSite::Lax => cookie::SameSite::Lax,
+            SameSite::None => cookie::SameSite::None,
+        });
+        if host_prefix {
+            cookie.set_path("/");
+        } else {
+            cookie.set_path(attrs.path.clone());
+            if let Some(domain) = &attrs.domain {
+                cookie.set_domain(domain.clone());
+            }
+        }
+        cookie
+    }
+}
+
+/// A `Set-Cookie` header value. Values are percent-encoded and attributes checked when set;
+/// the name is the sealer's.
+fn header_value(cookie: &Cookie<'_>) -> Result<HeaderValue, WriteError> {
+    HeaderValue::from_str(&cookie.to_string()).map_err(|_| WriteError::InvalidHeader)
+}
+
+fn encode_value(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, VALUE_ENCODE_SET).to_string()
+}
+
+/// The percent-decoded values of every cookie named `name` in the request's `Cookie`
+/// headers, in the order sent, at most [`MAX_CANDIDATES`] of them and reading at most
+/// [`MAX_COOKIE_HEADER_BYTES`] of headers. Junk between cookies is skipped; bytes that are not
+/// UTF-8 are replaced before parsing (they cannot be part of a sealed value).
+///
+/// ```
+/// use http::{header::COOKIE, HeaderMap, HeaderValue};
+/// let mut headers = HeaderMap::new();
+/// headers.append(COOKIE, HeaderValue::from_static("theme=dark; session=abc; junk"));
+/// headers.append(COOKIE, HeaderValue::from_static("session=a%3Bb"));
+/// assert_eq!(sealed_session::cookie_values(&headers, "session"), ["abc", "a;b"]);
+/// ```
+pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut budget = MAX_COOKIE_HEADER_BYTES;
+    for header in headers.get_all(COOKIE) {
+        let bytes = header.as_bytes();
+        if bytes.len() > budget {
+            tracing::debug!(
+                cookie = name,
+                "cookie headers over {MAX_COOKIE_HEADER_BYTES} bytes; the rest is ignored"
+            );
+            break;
+        }
+        budget -= bytes.len();
+        let text = String::from_utf8_lossy(bytes);
+        for piece in text.split(';') {
+            let piece = piece.trim();
+            // Cheap name test before the cookie crate parses and decodes the piece.
+            if piece.len() <= name.len() || !piece.contains('=') {
+                continue;
+            }
+            let Ok(cookie) = Cookie::parse_encoded(Cow::Borrowed(piece)) else {
+                continue;
+            };
+            if cookie.name() == name {
+                found.push(cookie.value().to_owned());
+                if found.len() == MAX_CANDIDATES {
+                    return found;
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Log why a session cookie did not open: `warn` where the value looks tampered with, forged
+/// or out of place, `debug` where it simply ran out.
+fn log_unopened(name: &str, error: &OpenError) {
+    match error {
+        OpenError::Expired { .. } | OpenError::Revoked { .. } => {
+            tracing::debug!(cookie = name, reason = %error, "session cookie did not open; new session");
+        }
+        _ => {
+            tracing::warn!(cookie = name, reason = %error, "session cookie did not open; new session");
+        }
+    }
+}

@@ -1,0 +1,783 @@
+//! The session handle: a change-tracked map of entries, and the [`SessionSealer`] trait that
+//! turns it into a cookie value and back. Knows nothing of HTTP.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::codec::{Codec, DefaultCodec, Entries};
+use crate::error::{CodecError, OpenError, SealError};
+use crate::sealer::Sealer;
+
+/// What a session layer needs from a sealer: the cookie name, the time, and sealing and opening
+/// of a session's [`Entries`].
+///
+/// [`Sealer`] implements it for the crate's own format; with the `fastify` feature,
+/// `FastifySealer` implements it for the `@fastify/secure-session` format. Everything above this
+/// trait (the [`Session`] handle, the cookie helpers in
+/// [`SessionCookie`](crate::SessionCookie), the axum layer) is generic over it, so a new
+/// cookie format plugs in by implementing these few methods.
+///
+/// # Contract
+/// - A session is a map of entries, each value encoded with [`Self::Codec`]; the map itself is
+///   encoded with [`Codec::encode_entries`] (so a JSON session is one plain JSON object).
+/// - Cookie values cross this trait as they are before percent-encoding: the HTTP layer
+///   percent-decodes what the browser sent before [`open_session`](Self::open_session) and
+///   percent-encodes what [`seal_session`](Self::seal_session) returns (characters outside the
+///   RFC 6265 cookie-octet set, and `%`).
+/// - Opening never panics: every failure is an [`OpenError`], and the layer answers it with a
+///   fresh, empty session.
+/// - Sealing keeps the session's start (`created_at`) so that an absolute lifetime cannot be
+///   extended by re-sealing.
+///
+/// # Example
+/// ```
+/// use sealed_session::{Entries, Key, Sealer, SessionSealer};
+///
+/// let sealer = Sealer::new(Key::generate());
+/// let mut entries = Entries::new();
+/// entries.insert("user".into(), vec![7]);
+/// let now = sealer.now();
+/// let sealed = sealer.seal_session(&entries, now, now)?;
+/// let opened = sealer.open_session(&sealed.value, now)?;
+/// assert_eq!(opened.entries, entries);
+/// assert_eq!(opened.created_at, now);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait SessionSealer: Clone + Send + Sync + 'static {
+    /// The codec of the session's entries.
+    type Codec: Codec;
+
+    /// The codec the entries' values are encoded with.
+    fn session_codec(&self) -> &Self::Codec;
+
+    /// The cookie name, a valid HTTP token.
+    fn name(&self) -> &str;
+
+    /// The current time by the sealer's clock, in unix seconds.
+    fn now(&self) -> u64;
+
+    /// The longest cookie value (without the name, before percent-encoding) this sealer opens
+    /// or produces. Longer values from the browser are not opened.
+    fn max_value_len(&self) -> usize;
+
+    /// Open a cookie value into the session's entries and what the envelope says about them.
+    fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError>;
+
+    /// Seal `entries` as a session that began at `created_at` (equal to `now` for a new one),
+    /// sealed at `now`.
+    fn seal_session(
+        &self,
+        entries: &Entries,
+        created_at: u64,
+        now: u64,
+    ) -> Result<SealedSession, SealError>;
+}
+
+/// A session that opened: its entries and what its envelope said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OpenedSession {
+    /// The entries, each encoded with the sealer's codec.
+    pub entries: Entries,
+    /// Unix seconds when the session began; kept across re-seals.
+    pub created_at: u64,
+    /// Unix seconds after which the value stops opening.
+    pub expires_at: u64,
+    /// A key other than the primary sealed it: re-seal it with the primary.
+    pub needs_reseal: bool,
+    /// The idle deadline is near: re-seal to slide it.
+    pub idle_refresh_due: bool,
+}
+
+impl OpenedSession {
+    /// An opened session that needs no re-seal; set the two flags after if it does.
+    pub fn new(entries: Entries, created_at: u64, expires_at: u64) -> Self {
+        Self {
+            entries,
+            created_at,
+            expires_at,
+            needs_reseal: false,
+            idle_refresh_due: false,
+        }
+    }
+}
+
+/// A freshly sealed cookie value and its deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SealedSession {
+    /// The cookie value, before percent-encoding.
+    pub value: String,
+    /// Unix seconds after which the value stops opening; a persistent cookie's `Max-Age`
+    /// ends here.
+    pub expires_at: u64,
+}
+
+impl SealedSession {
+    /// A sealed value and its deadline.
+    pub fn new(value: String, expires_at: u64) -> Self {
+        Self { value, expires_at }
+    }
+}
+
+impl<C: Codec> SessionSealer for Sealer<C> {
+    type Codec = C;
+
+    fn session_codec(&self) -> &C {
+        self.codec_ref()
+    }
+
+    fn name(&self) -> &str {
+        Sealer::name(self)
+    }
+
+    fn now(&self) -> u64 {
+        Sealer::now(self)
+    }
+
+    fn max_value_len(&self) -> usize {
+        Sealer::max_value_len(self)
+    }
+
+    fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError> {
+        let opened = self.open_bytes_at(value, now)?;
+        let entries = self
+            .codec_ref()
+            .decode_entries(opened.value())
+            .map_err(OpenError::Decode)?;
+        Ok(OpenedSession {
+            entries,
+            created_at: opened.created_at(),
+            expires_at: opened.expires_at(),
+            needs_reseal: opened.needs_reseal(),
+            idle_refresh_due: opened.idle_refresh_due(),
+        })
+    }
+
+    fn seal_session(
+        &self,
+        entries: &Entries,
+        created_at: u64,
+        now: u64,
+    ) -> Result<SealedSession, SealError> {
+        let mut payload = Vec::new();
+        self.codec_ref()
+            .encode_entries(entries, &mut payload)
+            .map_err(SealError::Encode)?;
+        let value = self.seal_bytes_at(&payload, created_at, now)?;
+        let absolute = created_at.saturating_add(self.lifetime().as_secs());
+        let expires_at = match self.idle() {
+            Some(idle) => absolute.min(now.saturating_add(idle.as_secs())),
+            None => absolute,
+        };
+        Ok(SealedSession { value, expires_at })
+    }
+}
+
+/// How long the browser keeps the session cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum CookieExpiry {
+    /// No `Max-Age`: the browser drops the cookie when it ends its own session (closing the
+    /// browser, though browsers that restore tabs may keep it). The sealed deadline still
+    /// applies. The default.
+    #[default]
+    BrowserSession,
+    /// `Max-Age` up to the sealed deadline: the cookie survives browser restarts for as long
+    /// as the session can open ("remember me").
+    UntilSessionExpires,
+    /// `Max-Age` of this duration, capped at the sealed deadline.
+    MaxAge(Duration),
+}
+
+/// The mutable state behind a [`Session`] and its clones.
+#[derive(Debug, Default)]
+struct State {
+    entries: Entries,
+    /// When the session began, if it came from a cookie and has not been regenerated.
+    created_at: Option<u64>,
+    expires_at: Option<u64>,
+    /// Entries changed, or a re-seal was asked for.
+    changed: bool,
+    destroyed: bool,
+    /// A cookie of the session's name came with the request (whether or not it opened).
+    had_cookie: bool,
+    needs_reseal: bool,
+    idle_refresh_due: bool,
+    cookie_expiry: Option<CookieExpiry>,
+}
+
+/// A session: a map from string keys to values, each stored encoded with the sealer's codec,
+/// with change tracking so that a cookie is sent only when needed.
+///
+/// Clones share one state (an `Arc<Mutex<..>>`): the copy a handler changes is the one the
+/// layer seals after the handler returns. Values are encoded on [`insert`](Self::insert) and
+/// decoded on [`get`](Self::get), so a type mismatch is an error, never a panic.
+///
+/// A cookie is sent (by [`SessionCookie::set_cookie_values`](crate::SessionCookie)) when the
+/// session was changed, touched, regenerated or destroyed, when it was opened with a previous
+/// key, or when its idle deadline is due to slide. Reads alone send nothing.
+///
+/// # Example
+/// ```
+/// use sealed_session::Session;
+///
+/// let session: Session = Session::default();
+/// assert!(session.is_empty());
+/// session.insert("count", 1u32)?;
+/// assert_eq!(session.get::<u32>("count")?, Some(1));
+/// assert!(session.is_changed());
+/// // A type mismatch is an error, not a panic.
+/// assert!(session.get::<String>("count").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Session<C: Codec = DefaultCodec> {
+    state: Arc<Mutex<State>>,
+    codec: C,
+}
+
+impl<C: Codec> Clone for Session<C> {
+    fn clone(&self) -> Self {
+        Self {
+            state: Arc::clone(&self.state),
+            codec: self.codec.clone(),
+        }
+    }
+}
+
+impl<C: Codec + Default> Default for Session<C> {
+    fn default() -> Self {
+        Self::new(C::default())
+    }
+}
+
+impl<C: Codec> fmt::Debug for Session<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Entry values may be secrets: list the keys only.
+        let state = self.lock();
+        f.debug_struct("Session")
+            .field("codec", &C::NAME)
+            .field("keys", &state.entries.keys().collect::<Vec<_>>())
+            .field("created_at", &state.created_at)
+            .field("expires_at", &state.expires_at)
+            .field("changed", &state.changed)
+            .field("destroyed", &state.destroyed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Codec> Session<C> {
+    /// A new, empty session that came with no cookie.
+    pub fn new(codec: C) -> Self {
+        Self {
+            state: Arc::default(),
+            codec,
+        }
+    }
+
+    /// A new, empty session for a request whose cookie of the session's name did not open:
+    /// like [`new`](Self::new), but [`destroy`](Self::destroy) or [`clear`](Self::clear) will
+    /// remove that cookie.
+    pub fn after_unopened_cookie(codec: C) -> Self {
+        let session = Self::new(codec);
+        session.lock().had_cookie = true;
+        session
+    }
+
+    /// The session a cookie opened into.
+    pub fn from_opened(codec: C, opened: OpenedSession) -> Self {
+        let state = State {
+            entries: opened.entries,
+            created_at: Some(opened.created_at),
+            expires_at: Some(opened.expires_at),
+            had_cookie: true,
+            needs_reseal: opened.needs_reseal,
+            idle_refresh_due: opened.idle_refresh_due,
+            ..State::default()
+        };
+        Self {
+            state: Arc::new(Mutex::new(state)),
+            codec,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A handler that panicked while holding the lock left the map whole (every change is
+        // one map operation), so the state is still usable.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The codec of the entries.
+    pub fn codec(&self) -> &C {
+        &self.codec
+    }
+
+    /// The value under `key`: `Ok(None)` if there is none, an error if it does not decode
+    /// as `T`.
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, CodecError> {
+        let state = self.lock();
+        state
+            .entries
+            .get(key)
+            .map(|bytes| self.codec.decode(bytes))
+            .transpose()
+    }
+
+    /// Store `value` under `key`, replacing any value there. An error if the codec cannot
+    /// encode it (the session is then unchanged). Storing the value a key already holds does
+    /// not count as a change.
+    ///
+    /// After [`destroy`](Self::destroy), inserting begins a new session.
+    pub fn insert(&self, key: impl Into<String>, value: impl Serialize) -> Result<(), CodecError> {
+        let mut bytes = Vec::new();
+        self.codec.encode(&value, &mut bytes)?;
+        let key = key.into();
+        let mut state = self.lock();
+        if state.destroyed {
+            state.destroyed = false;
+            state.created_at = None;
+            state.expires_at = None;
+        }
+        if state.entries.get(&key) != Some(&bytes) {
+            state.entries.insert(key, bytes);
+            state.changed = true;
+        }
+        Ok(())
+    }
+
+    /// Remove the value under `key` and decode it: for values read once, like flash
+    /// messages. On a decode error the value is still removed.
+    pub fn take<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, CodecError> {
+        let removed = {
+            let mut state = self.lock();
+            let removed = state.entries.remove(key);
+            if removed.is_some() {
+                state.changed = true;
+            }
+            removed
+        };
+        removed.map(|bytes| self.codec.decode(&bytes)).transpose()
+    }
+
+    /// Remove the value under `key`; true if there was one.
+    pub fn remove(&self, key: &str) -> bool {
+        let mut state = self.lock();
+        let removed = state.entries.remove(key).is_some();
+        state.changed |= removed;
+        removed
+    }
+
+    /// True if a value is stored under `key`.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.lock().entries.contains_key(key)
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> Vec<String> {
+        self.lock().entries.keys().cloned().collect()
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    /// True if the session holds no entry.
+    pub fn is_empty(&self) -> bool {
+        self.lock().entries.is_empty()
+    }
+
+    /// Remove every entry. The cookie is removed from the browser, as an empty session is not
+    /// worth sealing.
+    pub fn clear(&self) {
+        let mut state = self.lock();
+        if !state.entries.is_empty() {
+            state.entries.clear();
+            state.changed = true;
+        }
+    }
+
+    /// Ask for the session to be sealed again even though nothing changed: slides the idle
+    /// deadline. An empty session is not sealed.
+    pub fn touch(&self) {
+        self.lock().changed = true;
+    }
+
+    /// End the session: every entry is removed and the response carries an expired, empty
+    /// cookie, so the browser drops its copy.
+    ///
+    /// A sealed value is a bearer token that the server keeps no record of: a copy taken
+    /// before the logout still opens until its deadline. Short lifetimes, an idle timeout and
+    /// [`Sealer::invalidate_before`] bound that.
+    pub fn destroy(&self) {
+        let mut state = self.lock();
+        state.entries.clear();
+        state.destroyed = true;
+        state.changed = true;
+    }
+
+    /// Begin a new session in place: the start time (and with it the absolute deadline) is
+    /// reset, and every entry is dropped except those under `keep`. Call it when privileges
+    /// change, such as at login.
+    pub fn regenerate(&self, keep: &[&str]) {
+        let mut state = self.lock();
+        state.entries.retain(|key, _| keep.contains(&key.as_str()));
+        state.created_at = None;
+        state.expires_at = None;
+        state.destroyed = false;
+        state.changed = true;
+    }
+
+    /// Unix seconds when the session began; `None` for a session not yet sealed (new or
+    /// regenerated in this request).
+    pub fn created_at(&self) -> Option<u64> {
+        self.lock().created_at
+    }
+
+    /// Unix seconds after which the cookie it came in stops opening; `None` for a session not
+    /// from a cookie.
+    pub fn expires_at(&self) -> Option<u64> {
+        self.lock().expires_at
+    }
+
+    /// True if the session will be sealed (or removed) when the response is sent because of
+    /// a change in this request.
+    pub fn is_changed(&self) -> bool {
+        self.lock().changed
+    }
+
+    /// True after [`destroy`](Self::destroy) (and no insert since).
+    pub fn is_destroyed(&self) -> bool {
+        self.lock().destroyed
+    }
+
+    /// How long the browser keeps the cookie sent with this response, overriding the
+    /// configured default for this response only: for example a persistent cookie for a
+    /// "remember me" login. Marks the session changed, so that a cookie is sent.
+    ///
+    /// The choice is not stored in the cookie: a later response that re-seals the session uses
+    /// the configured default again unless the request sets it again (a "remember me" flag
+    /// kept in the session makes that easy).
+    pub fn set_cookie_expiry(&self, expiry: CookieExpiry) {
+        let mut state = self.lock();
+        state.cookie_expiry = Some(expiry);
+        state.changed = true;
+    }
+
+    /// What the HTTP layer should do with this session when the response is sent.
+    pub(crate) fn write_plan(&self, now: u64) -> WritePlan {
+        let state = self.lock();
+        let expiry = state.cookie_expiry;
+        if state.destroyed || (state.entries.is_empty() && state.changed) {
+            // An empty session is not worth a cookie; remove one the browser holds.
+            return if state.destroyed || state.had_cookie {
+                WritePlan::Remove
+            } else {
+                WritePlan::Nothing
+            };
+        }
+        if state.entries.is_empty() {
+            return WritePlan::Nothing;
+        }
+        if state.changed || state.needs_reseal || state.idle_refresh_due {
+            return WritePlan::Seal {
+                entries: state.entries.clone(),
+                created_at: state.created_at.unwrap_or(now),
+                expiry,
+            };
+        }
+        WritePlan::Nothing
+    }
+}
+
+/// What to send for a session.
+#[derive(Debug)]
+pub(crate) enum WritePlan {
+    Nothing,
+    Remove,
+    Seal {
+        entries: Entries,
+        created_at: u64,
+        expiry: Option<CookieExpiry>,
+    },
+}
+
+/// A session that holds one value of type `T`: for apps that keep their session as one struct.
+///
+/// The value is stored as a single entry under [`TypedSession::KEY`] (`"data"`) of the
+/// underlying [`Session`], so it shares the cookie and the change rules of that session, and
+/// other entries (a flash message, say) can sit beside it. With the JSON codec the cookie holds
+/// `{"data": {...}}`.
+///
+/// # Example
+/// ```
+/// use sealed_session::{Session, TypedSession};
+///
+/// #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq, Default)]
+/// struct Cart { items: Vec<u32> }
+///
+/// let cart: TypedSession<Cart> = TypedSession::new(Session::default());
+/// assert_eq!(cart.get()?, None);
+/// cart.set(&Cart { items: vec![1] })?;
+/// cart.update(|cart| cart.items.push(2))?;
+/// assert_eq!(cart.get()?, Some(Cart { items: vec![1, 2] }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct TypedSession<T, C: Codec = DefaultCodec> {
+    session: Session<C>,
+    value: PhantomData<fn() -> T>,
+}
+
+impl<T, C: Codec> Clone for TypedSession<T, C> {
+    fn clone(&self) -> Self {
+        Self {
+            session: self.session.clone(),
+            value: PhantomData,
+        }
+    }
+}
+
+impl<T, C: Codec> fmt::Debug for TypedSession<T, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TypedSession").field(&self.session).finish()
+    }
+}
+
+impl<T: Serialize + DeserializeOwned, C: Codec> TypedSession<T, C> {
+    /// The entry key the value is stored under.
+    pub const KEY: &'static str = "data";
+
+    /// The typed view of `session`.
+    pub fn new(session: Session<C>) -> Self {
+        Self {
+            session,
+            value: PhantomData,
+        }
+    }
+
+    /// The value, if one is stored; an error if what is stored does not decode as `T`.
+    pub fn get(&self) -> Result<Option<T>, CodecError> {
+        self.session.get(Self::KEY)
+    }
+
+    /// Store the value.
+    pub fn set(&self, value: &T) -> Result<(), CodecError> {
+        self.session.insert(Self::KEY, value)
+    }
+
+    /// Change the stored value in place, starting from `T::default()` if there is none, and
+    /// return the new value.
+    pub fn update(&self, f: impl FnOnce(&mut T)) -> Result<T, CodecError>
+    where
+        T: Default,
+    {
+        let mut value = self.get()?.unwrap_or_default();
+        f(&mut value);
+        self.set(&value)?;
+        Ok(value)
+    }
+
+    /// Remove the value; true if there was one.
+    pub fn remove(&self) -> bool {
+        self.session.remove(Self::KEY)
+    }
+
+    /// The underlying session, for [`destroy`](Session::destroy),
+    /// [`regenerate`](Session::regenerate) and the other operations.
+    pub fn session(&self) -> &Session<C> {
+        &self.session
+    }
+
+    /// The underlying session, by value.
+    pub fn into_session(self) -> Session<C> {
+        self.session
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::Key;
+
+    fn plan_kind(session: &Session) -> &'static str {
+        match session.write_plan(1_000) {
+            WritePlan::Nothing => "nothing",
+            WritePlan::Remove => "remove",
+            WritePlan::Seal { .. } => "seal",
+        }
+    }
+
+    fn opened(entries: Entries) -> OpenedSession {
+        OpenedSession::new(entries, 900, 2_000)
+    }
+
+    #[test]
+    fn new_session_sends_nothing() {
+        let session: Session = Session::default();
+        assert_eq!(plan_kind(&session), "nothing");
+        let _ = session.get::<u32>("missing");
+        assert_eq!(plan_kind(&session), "nothing");
+    }
+
+    #[test]
+    fn insert_marks_changed_and_seals() {
+        let session: Session = Session::default();
+        session.insert("a", 1u8).unwrap();
+        assert!(session.is_changed());
+        match session.write_plan(1_000) {
+            WritePlan::Seal { created_at, .. } => assert_eq!(created_at, 1_000),
+            other => panic!("expected a seal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_of_an_opened_session_send_nothing() {
+        let mut entries = Entries::new();
+        entries.insert("a".into(), vec![1]);
+        let session = Session::from_opened(DefaultCodec::default(), opened(entries));
+        assert_eq!(session.get::<u8>("a").unwrap(), Some(1));
+        assert_eq!(plan_kind(&session), "nothing");
+    }
+
+    #[test]
+    fn inserting_the_same_value_is_not_a_change() {
+        let mut entries = Entries::new();
+        entries.insert("a".into(), vec![1]);
+        let session = Session::from_opened(DefaultCodec::default(), opened(entries));
+        session.insert("a", 1u8).unwrap();
+        assert!(!session.is_changed());
+        session.insert("a", 2u8).unwrap();
+        assert!(session.is_changed());
+    }
+
+    #[test]
+    fn opened_with_an_old_key_or_near_idle_deadline_is_resealed_keeping_created_at() {
+        let mut entries = Entries::new();
+        entries.insert("a".into(), vec![1]);
+        for (reseal, refresh) in [(true, false), (false, true)] {
+            let mut o = opened(entries.clone());
+            o.needs_reseal = reseal;
+            o.idle_refresh_due = refresh;
+            let session = Session::from_opened(DefaultCodec::default(), o);
+            match session.write_plan(1_000) {
+                WritePlan::Seal { created_at, .. } => assert_eq!(created_at, 900),
+                other => panic!("expected a seal, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn destroy_removes_and_insert_after_destroy_begins_anew() {
+        let mut entries = Entries::new();
+        entries.insert("a".into(), vec![1]);
+        let session = Session::from_opened(DefaultCodec::default(), opened(entries));
+        session.destroy();
+        assert!(session.is_empty());
+        assert_eq!(plan_kind(&session), "remove");
+        session.insert("flash", "bye").unwrap();
+        assert!(!session.is_destroyed());
+        assert_eq!(session.created_at(), None);
+        match session.write_plan(1_000) {
+            WritePlan::Seal { created_at, .. } => assert_eq!(created_at, 1_000),
+            other => panic!("expected a seal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn clearing_removes_the_cookie_only_if_one_came() {
+        let fresh: Session = Session::default();
+        fresh.insert("a", 1u8).unwrap();
+        fresh.clear();
+        assert_eq!(plan_kind(&fresh), "nothing");
+
+        let mut entries = Entries::new();
+        entries.insert("a".into(), vec![1]);
+        let session = Session::from_opened(DefaultCodec::default(), opened(entries));
+        session.clear();
+        assert_eq!(plan_kind(&session), "remove");
+    }
+
+    #[test]
+    fn regenerate_keeps_listed_keys_and_resets_created_at() {
+        let session: Session = Session::default();
+        session.insert("a", 1u8).unwrap();
+        session.insert("b", 2u8).unwrap();
+        session.regenerate(&["b"]);
+        assert_eq!(session.keys(), vec!["b".to_owned()]);
+        assert_eq!(session.created_at(), None);
+    }
+
+    #[test]
+    fn take_removes_and_decodes() {
+        let session: Session = Session::default();
+        session.insert("flash", "saved").unwrap();
+        assert_eq!(
+            session.take::<String>("flash").unwrap().as_deref(),
+            Some("saved")
+        );
+        assert!(!session.contains_key("flash"));
+        assert_eq!(session.take::<String>("flash").unwrap(), None);
+    }
+
+    #[test]
+    fn clones_share_state() {
+        let session: Session = Session::default();
+        let clone = session.clone();
+        clone.insert("a", 1u8).unwrap();
+        assert_eq!(session.get::<u8>("a").unwrap(), Some(1));
+    }
+
+    #[test]
+    fn debug_lists_keys_not_values() {
+        let session: Session = Session::default();
+        session.insert("token", "s3cret-value").unwrap();
+        let shown = format!("{session:?}");
+        assert!(shown.contains("token"));
+        assert!(!shown.contains("s3cret"));
+    }
+
+    #[test]
+    fn sealer_round_trips_entries_and_keeps_created_at() {
+        let sealer = Sealer::new(Key::generate());
+        let mut entries = Entries::new();
+        entries.insert("a".into(), vec![1, 2, 3]);
+        entries.insert("b".into(), Vec::new());
+        let sealed = sealer.seal_session(&entries, 1_000, 1_500).unwrap();
+        assert_eq!(sealed.expires_at, 1_000 + 86_400);
+        let opened = sealer.open_session(&sealed.value, 1_600).unwrap();
+        assert_eq!(opened.entries, entries);
+        assert_eq!(opened.created_at, 1_000);
+        assert!(!opened.needs_reseal);
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn json_session_is_a_plain_json_object() {
+        use crate::codec::Json;
+        let session = Session::new(Json);
+        session.insert("count", 3).unwrap();
+        session
+            .insert("user", serde_json::json!({"id": 7, "name": "ada"}))
+            .unwrap();
+        let WritePlan::Seal { entries, .. } = session.write_plan(1) else {
+            panic!("expected a seal");
+        };
+        let mut out = Vec::new();
+        Json.encode_entries(&entries, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text, r#"{"count":3,"user":{"id":7,"name":"ada"}}"#);
+        let back = Json.decode_entries(text.as_bytes()).unwrap();
+        assert_eq!(back, entries);
+        // A JSON object written elsewhere reads too, and a non-object is refused.
+        let other = Json
+            .decode_entries(br#"{ "__ts": 1700000000, "list": [1, 2] }"#)
+            .unwrap();
+        assert_eq!(other["list"], b"[1, 2]".to_vec());
+        assert!(Json.decode_entries(b"[1,2]").is_err());
+    }
+}

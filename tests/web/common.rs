@@ -1,0 +1,120 @@
+//! Shared helpers: building apps, sending requests, reading `Set-Cookie`.
+
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::{header, Request, Response, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt as _;
+use sealed_session::{Key, ManualClock, Sealer};
+use tower::ServiceExt as _;
+
+/// A fixed start time for manual clocks.
+pub const T0: u64 = 1_700_000_000;
+
+/// Two fixed keys for rotation tests.
+pub fn key_a() -> Key {
+    Key::from_bytes([0xA1; 32])
+}
+pub fn key_b() -> Key {
+    Key::from_bytes([0xB2; 32])
+}
+
+/// A sealer on a manual clock starting at [`T0`].
+pub fn sealer_at(key: Key) -> (Sealer, ManualClock) {
+    let clock = ManualClock::new(T0);
+    (Sealer::new(key).clock(clock.clone()), clock)
+}
+
+/// Send one GET through `app` with an optional `Cookie` header.
+pub async fn send(app: &Router, uri: &str, cookie: Option<&str>) -> Response<Body> {
+    let mut request = Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    app.clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+/// The response's `Set-Cookie` values.
+pub fn set_cookies(response: &Response<Body>) -> Vec<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The single `Set-Cookie` value, failing if there is not exactly one.
+pub fn one_set_cookie(response: &Response<Body>) -> String {
+    let all = set_cookies(response);
+    assert_eq!(all.len(), 1, "expected one Set-Cookie, got {all:?}");
+    all.into_iter().next().unwrap()
+}
+
+/// `name=value` of a `Set-Cookie` value, as a browser sends it back.
+pub fn pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().trim().to_owned()
+}
+
+/// The (percent-encoded) value of a `Set-Cookie` value.
+pub fn value(set_cookie: &str) -> String {
+    pair(set_cookie).split_once('=').unwrap().1.to_owned()
+}
+
+/// The attributes of a `Set-Cookie` value, as trimmed strings (`"HttpOnly"`, `"Path=/"`).
+pub fn attributes(set_cookie: &str) -> Vec<String> {
+    set_cookie
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_owned())
+        .collect()
+}
+
+/// The value of attribute `name` (case-insensitive), if present.
+pub fn attribute(set_cookie: &str, name: &str) -> Option<String> {
+    attributes(set_cookie).into_iter().find_map(|a| {
+        let (n, v) = a.split_once('=').unwrap_or((a.as_str(), ""));
+        n.eq_ignore_ascii_case(name).then(|| v.to_owned())
+    })
+}
+
+/// The response body as text.
+pub async fn text(response: Response<Body>) -> String {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// Status and body.
+pub async fn status_text(response: Response<Body>) -> (StatusCode, String) {
+    let status = response.status();
+    (status, text(response).await)
+}
+
+/// Log output captured while running `f`, at every level.
+pub fn capture_logs<R>(f: impl FnOnce() -> R) -> (R, String) {
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let result = tracing::subscriber::with_default(subscriber, f);
+    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    (result, logs)
+}

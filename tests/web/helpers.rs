@@ -1,0 +1,355 @@
+//! The framework-free HTTP helpers: reading the cookie from a `HeaderMap`, writing `Set-Cookie`.
+
+use std::time::Duration;
+
+use http::header::{COOKIE, SET_COOKIE};
+use http::{HeaderMap, HeaderValue};
+use sealed_session::{
+    cookie_values, CookieExpiry, Key, SameSite, Sealer, Session, SessionCookie, SessionSealer,
+    WriteError, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES,
+};
+
+use crate::common::{attribute, attributes, capture_logs, key_a, pair, sealer_at, T0};
+
+fn headers(cookies: &[&str]) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for c in cookies {
+        headers.append(COOKIE, HeaderValue::from_bytes(c.as_bytes()).unwrap());
+    }
+    headers
+}
+
+/// A cookie helper whose session holds `count = n`, and the `Set-Cookie` value for it.
+fn sealed_cookie(cookies: &SessionCookie<Sealer>, n: u32) -> String {
+    let session = cookies.load(&HeaderMap::new());
+    session.insert("count", n).unwrap();
+    let values = cookies.set_cookie_values(&session).unwrap();
+    values[0].to_str().unwrap().to_owned()
+}
+
+#[test]
+fn default_attributes_are_httponly_secure_lax_root_and_browser_session() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let set_cookie = sealed_cookie(&cookies, 1);
+    assert!(set_cookie.starts_with("session="));
+    let attrs = attributes(&set_cookie);
+    for expected in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(
+            attrs.iter().any(|a| a == expected),
+            "{expected} missing in {set_cookie}"
+        );
+    }
+    assert_eq!(attribute(&set_cookie, "Max-Age"), None);
+    assert_eq!(attribute(&set_cookie, "Expires"), None);
+    assert_eq!(attribute(&set_cookie, "Domain"), None);
+}
+
+#[test]
+fn weakened_and_optional_attributes_are_written() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()))
+        .secure(false)
+        .http_only(false)
+        .same_site(SameSite::Strict)
+        .path("/app")
+        .domain("example.com");
+    let set_cookie = sealed_cookie(&cookies, 1);
+    let attrs = attributes(&set_cookie);
+    assert!(
+        !attrs.iter().any(|a| a == "Secure" || a == "HttpOnly"),
+        "{set_cookie}"
+    );
+    assert_eq!(
+        attribute(&set_cookie, "SameSite").as_deref(),
+        Some("Strict")
+    );
+    assert_eq!(attribute(&set_cookie, "Path").as_deref(), Some("/app"));
+    assert_eq!(
+        attribute(&set_cookie, "Domain").as_deref(),
+        Some("example.com")
+    );
+}
+
+#[test]
+fn same_site_none_forces_secure() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()))
+        .secure(false)
+        .same_site(SameSite::None);
+    let set_cookie = sealed_cookie(&cookies, 1);
+    assert_eq!(attribute(&set_cookie, "SameSite").as_deref(), Some("None"));
+    assert!(attributes(&set_cookie).iter().any(|a| a == "Secure"));
+}
+
+#[test]
+fn host_prefix_forces_secure_root_path_and_no_domain() {
+    let sealer = Sealer::new(key_a()).cookie_name("__Host-session");
+    let cookies = SessionCookie::new(sealer)
+        .secure(false)
+        .path("/app")
+        .domain("example.com");
+    let set_cookie = sealed_cookie(&cookies, 1);
+    assert!(set_cookie.starts_with("__Host-session="));
+    assert!(attributes(&set_cookie).iter().any(|a| a == "Secure"));
+    assert_eq!(attribute(&set_cookie, "Path").as_deref(), Some("/"));
+    assert_eq!(attribute(&set_cookie, "Domain"), None);
+    // And the cookie opens under its prefixed name.
+    let session = cookies.load(&headers(&[&pair(&set_cookie)]));
+    assert_eq!(session.get::<u32>("count").unwrap(), Some(1));
+}
+
+#[test]
+fn secure_prefix_forces_secure() {
+    let sealer = Sealer::new(key_a()).cookie_name("__Secure-sid");
+    let set_cookie = sealed_cookie(&SessionCookie::new(sealer).secure(false), 1);
+    assert!(attributes(&set_cookie).iter().any(|a| a == "Secure"));
+}
+
+#[test]
+fn persistent_cookie_max_age_runs_to_the_sealed_deadline() {
+    let (sealer, _clock) = sealer_at(key_a());
+    let sealer = sealer
+        .max_lifetime(Duration::from_secs(7 * 86_400))
+        .idle_timeout(Duration::from_secs(3_600));
+    let cookies = SessionCookie::new(sealer).persistent();
+    let set_cookie = sealed_cookie(&cookies, 1);
+    // The idle deadline is the nearer one.
+    assert_eq!(attribute(&set_cookie, "Max-Age").as_deref(), Some("3600"));
+}
+
+#[test]
+fn fixed_max_age_is_capped_at_the_sealed_deadline() {
+    let (sealer, _clock) = sealer_at(key_a());
+    let sealer = sealer.max_lifetime(Duration::from_secs(600));
+    let long = SessionCookie::new(sealer.clone())
+        .expiry(CookieExpiry::MaxAge(Duration::from_secs(86_400)));
+    assert_eq!(
+        attribute(&sealed_cookie(&long, 1), "Max-Age").as_deref(),
+        Some("600")
+    );
+    let short = SessionCookie::new(sealer).expiry(CookieExpiry::MaxAge(Duration::from_secs(60)));
+    assert_eq!(
+        attribute(&sealed_cookie(&short, 1), "Max-Age").as_deref(),
+        Some("60")
+    );
+}
+
+#[test]
+fn per_request_expiry_overrides_the_default_for_that_response() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let session = cookies.load(&HeaderMap::new());
+    session.insert("user", "ada").unwrap();
+    session.set_cookie_expiry(CookieExpiry::UntilSessionExpires);
+    let values = cookies.set_cookie_values(&session).unwrap();
+    let set_cookie = values[0].to_str().unwrap();
+    let max_age: u64 = attribute(set_cookie, "Max-Age").unwrap().parse().unwrap();
+    assert!((86_300..=86_400).contains(&max_age), "{set_cookie}");
+
+    // The next request that re-seals uses the configured default again.
+    let next = cookies.load(&headers(&[&pair(set_cookie)]));
+    next.insert("user", "bob").unwrap();
+    let values = cookies.set_cookie_values(&next).unwrap();
+    assert_eq!(attribute(values[0].to_str().unwrap(), "Max-Age"), None);
+}
+
+#[test]
+fn removal_is_an_expired_empty_cookie_with_the_same_path_and_domain() {
+    let cookies = SessionCookie::new(Sealer::new(key_a())).domain("example.com");
+    let removal = cookies.removal().unwrap();
+    let removal = removal.to_str().unwrap();
+    assert_eq!(pair(removal), "session=");
+    assert_eq!(attribute(removal, "Max-Age").as_deref(), Some("0"));
+    assert!(attribute(removal, "Expires").unwrap().contains("1970"));
+    assert_eq!(attribute(removal, "Domain").as_deref(), Some("example.com"));
+    assert_eq!(attribute(removal, "Path").as_deref(), Some("/"));
+}
+
+#[test]
+fn a_session_over_4096_bytes_is_an_error_naming_the_size() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let session = cookies.load(&HeaderMap::new());
+    session.insert("blob", "x".repeat(5_000)).unwrap();
+    let error = cookies.set_cookie_values(&session).unwrap_err();
+    let WriteError::Seal(sealed_session::SealError::TooLarge { size, max }) = error.clone() else {
+        panic!("expected TooLarge, got {error:?}");
+    };
+    assert!(size > 4096);
+    assert_eq!(max, 4096);
+    assert!(error.to_string().contains(&size.to_string()), "{error}");
+
+    // `save` logs it at error level and adds no cookie.
+    let mut response = HeaderMap::new();
+    let ((), logs) = capture_logs(|| cookies.save(&session, &mut response));
+    assert!(response.get(SET_COOKIE).is_none());
+    assert!(
+        logs.contains("ERROR") && logs.contains(&size.to_string()),
+        "{logs}"
+    );
+}
+
+#[test]
+fn finds_the_cookie_among_many_headers_junk_and_other_cookies() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let good = pair(&sealed_cookie(&cookies, 7));
+    let request = headers(&[
+        "theme=dark; =novalue; junk; ; lang=en",
+        &format!("a=1; {good}; z=\"quoted\""),
+    ]);
+    assert_eq!(cookies.load(&request).get::<u32>("count").unwrap(), Some(7));
+}
+
+#[test]
+fn tries_each_cookie_of_the_name_until_one_opens() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let good = pair(&sealed_cookie(&cookies, 9));
+    let request = headers(&["session=forged-value", &format!("session=; {good}")]);
+    assert_eq!(cookies.load(&request).get::<u32>("count").unwrap(), Some(9));
+}
+
+#[test]
+fn candidates_are_bounded_in_number_and_header_bytes() {
+    let many = ["session=x"; MAX_CANDIDATES + 5].join("; ");
+    assert_eq!(
+        cookie_values(&headers(&[&many]), "session").len(),
+        MAX_CANDIDATES
+    );
+
+    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let good = pair(&sealed_cookie(&cookies, 3));
+    let huge = format!("pad={}", "p".repeat(MAX_COOKIE_HEADER_BYTES));
+    // A good cookie after an oversized header is not read; before it, it is.
+    let after = headers(&[&huge, &good]);
+    assert!(cookies.load(&after).is_empty());
+    let before = headers(&[&good, &huge]);
+    assert_eq!(cookies.load(&before).get::<u32>("count").unwrap(), Some(3));
+}
+
+#[test]
+fn non_utf8_junk_does_not_hide_the_cookie() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let good = pair(&sealed_cookie(&cookies, 4));
+    let mut raw = b"odd=\xff\xfe; ".to_vec();
+    raw.extend_from_slice(good.as_bytes());
+    let mut request = HeaderMap::new();
+    request.insert(COOKIE, HeaderValue::from_bytes(&raw).unwrap());
+    assert_eq!(cookies.load(&request).get::<u32>("count").unwrap(), Some(4));
+}
+
+#[test]
+fn values_are_percent_decoded_on_the_way_in() {
+    let request = headers(&["session=a%3Bb%20c%25; other=x"]);
+    assert_eq!(cookie_values(&request, "session"), ["a;b c%"]);
+}
+
+#[test]
+fn a_percent_encoded_sealed_value_still_opens() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let set_cookie = sealed_cookie(&cookies, 5);
+    let (name, value) = pair(&set_cookie)
+        .split_once('=')
+        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        .unwrap();
+    // Encode one character of the base64url value needlessly, as some clients do.
+    let encoded = format!("{name}=%{:02X}{}", value.as_bytes()[0], &value[1..]);
+    assert_eq!(
+        cookies
+            .load(&headers(&[&encoded]))
+            .get::<u32>("count")
+            .unwrap(),
+        Some(5)
+    );
+}
+
+#[test]
+fn missing_cookie_logs_at_debug_and_tampered_at_warn() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let (session, logs) = capture_logs(|| cookies.load(&HeaderMap::new()));
+    assert!(session.is_empty());
+    assert!(
+        logs.contains("DEBUG") && logs.contains("no session cookie"),
+        "{logs}"
+    );
+
+    let good = pair(&sealed_cookie(&cookies, 1));
+    let mut tampered = good.into_bytes();
+    let i = tampered.len() - 10;
+    tampered[i] = if tampered[i] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    let (session, logs) = capture_logs(|| cookies.load(&headers(&[&tampered])));
+    assert!(session.is_empty());
+    assert!(
+        logs.contains("WARN") && logs.contains("did not authenticate"),
+        "{logs}"
+    );
+}
+
+#[test]
+fn expired_cookie_logs_at_debug_and_gives_a_fresh_session() {
+    let (sealer, clock) = sealer_at(key_a());
+    let cookies = SessionCookie::new(sealer.max_lifetime(Duration::from_secs(60)));
+    let good = pair(&sealed_cookie(&cookies, 1));
+    clock.set(T0 + 3_600);
+    let (session, logs) = capture_logs(|| cookies.load(&headers(&[&good])));
+    assert!(session.is_empty());
+    assert!(logs.contains("DEBUG") && logs.contains("expired"), "{logs}");
+    assert!(!logs.contains("WARN"), "{logs}");
+}
+
+#[test]
+fn a_value_sealed_for_another_cookie_name_does_not_open() {
+    let session_cookies = SessionCookie::new(Sealer::new(key_a()));
+    let flash_cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("flash"));
+    let value = pair(&sealed_cookie(&session_cookies, 1))
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned();
+    let swapped = headers(&[&format!("flash={value}")]);
+    assert!(flash_cookies.load(&swapped).is_empty());
+}
+
+#[test]
+fn an_undecodable_payload_gives_a_fresh_session() {
+    // Sealed by the same key and name but another codec: authenticates, does not decode.
+    #[cfg(feature = "json")]
+    {
+        let json = SessionCookie::new(Sealer::new(key_a()).codec(sealed_session::Json));
+        let session = json.load(&HeaderMap::new());
+        session.insert("count", 1).unwrap();
+        let set_cookie = json.set_cookie_values(&session).unwrap()[0]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let bincode = SessionCookie::new(Sealer::new(key_a()));
+        let (session, logs) = capture_logs(|| bincode.load(&headers(&[&pair(&set_cookie)])));
+        assert!(session.is_empty());
+        assert!(logs.contains("WARN") && logs.contains("decode"), "{logs}");
+    }
+}
+
+#[test]
+fn reads_alone_send_nothing_and_a_change_reseals_keeping_created_at() {
+    let (sealer, clock) = sealer_at(key_a());
+    let cookies = SessionCookie::new(sealer.clone());
+    let first = pair(&sealed_cookie(&cookies, 1));
+    clock.set(T0 + 100);
+    let session = cookies.load(&headers(&[&first]));
+    assert_eq!(session.get::<u32>("count").unwrap(), Some(1));
+    assert!(cookies.set_cookie_values(&session).unwrap().is_empty());
+    session.insert("count", 2u32).unwrap();
+    let values = cookies.set_cookie_values(&session).unwrap();
+    let value = pair(values[0].to_str().unwrap())
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned();
+    let opened = sealer.open_session(&value, T0 + 100).unwrap();
+    assert_eq!(opened.created_at, T0);
+}
+
+#[test]
+fn session_of_a_fresh_request_is_empty_and_new() {
+    let cookies = SessionCookie::new(Sealer::new(Key::generate()));
+    let session: Session = cookies.load(&HeaderMap::new());
+    assert!(session.is_empty());
+    assert_eq!(session.created_at(), None);
+    assert!(cookies.set_cookie_values(&session).unwrap().is_empty());
+}
