@@ -50,8 +50,9 @@ impl Driver {
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| format!("could not start {}: {e}", driver.display()))?;
+        // Generous: a cold Chromium start on a busy two-core machine takes a while.
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
+            .timeout(Duration::from_secs(120))
             .no_proxy()
             .build()
             .map_err(|e| e.to_string())?;
@@ -92,7 +93,7 @@ impl Driver {
     }
 
     async fn wait_ready(&self) -> Result<(), String> {
-        for _ in 0..150 {
+        for _ in 0..300 {
             if let Ok(response) = self.http.get(format!("{}/status", self.base)).send().await {
                 if let Ok(status) = response.json::<Value>().await {
                     if status["value"]["ready"] == Value::Bool(true) {
@@ -102,7 +103,7 @@ impl Driver {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Err("chromedriver did not become ready within 15 s".into())
+        Err("chromedriver did not become ready within 30 s".into())
     }
 
     /// One WebDriver command; its `value`, or the WebDriver error as a message.

@@ -169,3 +169,129 @@ async fn a_generated_key_list_round_trips_through_the_environment_format() {
     let server = serve(counter(&keys)).await;
     assert_eq!(visit(&client(true), &server.url).await, expected(1));
 }
+
+/// An example's own binary, built by `cargo test` next to the test binaries.
+fn example_binary(name: &str) -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let profile_dir = exe.parent()?.parent()?;
+    let binary = profile_dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    binary.is_file().then_some(binary)
+}
+
+/// The example binary, or a loud skip (a failure under `CI=true`) when it was not built.
+fn example_or_skip(name: &str, test: &str) -> Option<std::path::PathBuf> {
+    let binary = example_binary(name);
+    if binary.is_none() {
+        let message = format!(
+            "examples/{name} was not built (run the whole suite with `cargo test`, which builds \
+             the examples)"
+        );
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("under CI=true this test may not be skipped: {message}");
+        }
+        eprintln!("\n  *** SKIPPED {test}: {message} ***\n");
+    }
+    binary
+}
+
+/// Start the counter binary with `env`; its URL once it says it listens, and the process.
+async fn start_counter(
+    binary: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (String, tokio::process::Child) {
+    use tokio::io::AsyncBufReadExt as _;
+    let mut command = tokio::process::Command::new(binary);
+    command
+        .env_remove("SESSION_KEYS")
+        .env("PORT", "0")
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+        .await
+        .expect("the counter did not print its URL within 60 s")
+        .unwrap()
+        .expect("the counter exited before printing its URL");
+    let url = line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .trim_end_matches('/')
+        .to_owned();
+    (url, child)
+}
+
+#[tokio::test]
+async fn the_counter_binary_serves_the_demo() {
+    let Some(binary) = example_or_skip("counter", "the_counter_binary_serves_the_demo") else {
+        return;
+    };
+
+    let keys = key_a().to_base64();
+    let (url, mut child) = start_counter(&binary, &[("SESSION_KEYS", &keys)]).await;
+    let client = client(true);
+    for n in 1..=3 {
+        assert_eq!(visit(&client, &url).await, expected(n));
+    }
+    child.kill().await.unwrap();
+
+    // The same keys in another process: the session goes on.
+    let (url, mut child) = start_counter(&binary, &[("SESSION_KEYS", &keys)]).await;
+    assert_eq!(visit(&client, &url).await, expected(4));
+    child.kill().await.unwrap();
+
+    // No keys: it warns loudly on stderr and still serves, with an ephemeral key.
+    let (url, mut child) = start_counter(&binary, &[]).await;
+    assert_eq!(visit(&client, &url).await, expected(1));
+    child.kill().await.unwrap();
+    let mut stderr = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr)
+        .await
+        .unwrap();
+    assert!(
+        stderr.contains("WARNING") && stderr.contains("EPHEMERAL"),
+        "{stderr}"
+    );
+
+    // Bad keys: it refuses to start, naming the problem.
+    let output = tokio::process::Command::new(&binary)
+        .env("SESSION_KEYS", "not-a-key")
+        .env("PORT", "0")
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SESSION_KEYS"));
+}
+
+#[tokio::test]
+async fn the_hyper_example_keeps_a_session_without_a_framework() {
+    let Some(binary) = example_or_skip(
+        "hyper",
+        "the_hyper_example_keeps_a_session_without_a_framework",
+    ) else {
+        return;
+    };
+    let keys = key_a().to_base64();
+    let (url, mut child) = start_counter(&binary, &[("SESSION_KEYS", &keys)]).await;
+    let client = client(true);
+    for n in 1..=3 {
+        let response = client.get(format!("{url}/")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.unwrap(), format!("visit {n}\n"));
+    }
+    // Another path answers 404 without touching the session.
+    let response = client.get(format!("{url}/other")).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(response.headers().get(SET_COOKIE).is_none());
+    child.kill().await.unwrap();
+}
