@@ -58,10 +58,16 @@ thread_local! {
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Capacity the working buffer starts with: the decoded size of a 4096-byte cookie value and
+/// more. Sealing a value that fits in a browser cookie then never grows the buffer; growing it
+/// would free the old allocation, with the plaintext written so far, without wiping it.
+const SCRATCH_CAPACITY: usize = 4096;
+
 /// Run `f` with an empty working buffer, and wipe what it wrote afterwards.
 fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
     fn run<R>(buf: &mut Vec<u8>, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
         buf.clear();
+        buf.reserve(SCRATCH_CAPACITY);
         let out = f(buf);
         buf.as_mut_slice().zeroize();
         buf.clear();
