@@ -144,3 +144,44 @@ mod example {
         assert_eq!(me(&app, &ada).await, StatusCode::OK);
     }
 }
+
+#[tokio::test]
+async fn a_validator_that_awaits_is_waited_for_before_the_handler_runs() {
+    let checked = Arc::new(AtomicBool::new(false));
+    let layer = SessionLayer::new(Sealer::new(key_a())).validator({
+        let checked = Arc::clone(&checked);
+        move |_session: Session| {
+            let checked = Arc::clone(&checked);
+            async move {
+                // A real lookup awaits: yield to the runtime a few times first.
+                for _ in 0..3 {
+                    tokio::task::yield_now().await;
+                }
+                checked.store(true, Ordering::SeqCst);
+                false
+            }
+        }
+    });
+    let app = Router::new()
+        .route(
+            "/login",
+            get(|s: Session| async move { s.insert("user", "ada").unwrap() }),
+        )
+        .route(
+            "/me",
+            get({
+                let checked = Arc::clone(&checked);
+                move |s: Session| async move {
+                    assert!(
+                        checked.load(Ordering::SeqCst),
+                        "handler ran before the check"
+                    );
+                    format!("{:?}", s.get::<String>("user").unwrap())
+                }
+            }),
+        )
+        .layer(layer);
+    let cookie = pair(&one_set_cookie(&send(&app, "/login", None).await));
+    let (status, body) = status_text(send(&app, "/me", Some(&cookie)).await).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "None"));
+}
