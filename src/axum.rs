@@ -46,7 +46,8 @@ use crate::session::{Session, SessionSealer, TypedSession};
 /// ```
 ///
 /// Several layers with different sealers (and so different cookie names) can wrap one app;
-/// handlers then take each one by name with [`NamedSession`].
+/// handlers then take each one by name with [`NamedSession`]. A layer nested inside another
+/// for the same cookie name stands aside: the outer one reads and writes that cookie.
 #[derive(Clone)]
 pub struct SessionLayer<S> {
     cookie: SessionCookie<S>,
@@ -129,19 +130,26 @@ where
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        let session = self.cookie.load(request.headers());
+        // The clone that was made ready is the one to call; keep a fresh clone for next time.
+        let fresh = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, fresh);
+
         let extensions = request.extensions_mut();
         let mut set = extensions.remove::<SessionSet>().unwrap_or_default();
+        if set.entries.iter().any(|e| *e.name == *self.cookie.name()) {
+            // An outer layer already handles this cookie (the layer was applied twice, say
+            // on a router and on a nested one): it alone reads and writes it.
+            extensions.insert(set);
+            return Box::pin(inner.call(request));
+        }
+        let session = self.cookie.load(request.headers());
         set.entries.push(SetEntry {
             name: Arc::from(self.cookie.name()),
             codec: <S::Codec as Codec>::NAME,
             session: Arc::new(session.clone()),
         });
-        extensions.insert(set);
+        request.extensions_mut().insert(set);
 
-        // The clone that was made ready is the one to call; keep a fresh clone for next time.
-        let fresh = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, fresh);
         let cookie = self.cookie.clone();
         Box::pin(async move {
             let mut response = inner.call(request).await?;
@@ -242,11 +250,14 @@ impl fmt::Display for SessionRejection {
                 codec,
                 installed,
             } => {
-                let what = name.as_deref().unwrap_or("any");
+                f.write_str("no SessionLayer provides a session")?;
+                if let Some(name) = name {
+                    write!(f, " named {name:?}")?;
+                }
                 write!(
                     f,
-                    "no SessionLayer provides a session named {what:?} with codec {codec}; \
-                     installed: {}. Install SessionLayer with a matching sealer",
+                    " with codec {codec}; installed: {}. Install SessionLayer with a matching \
+                     sealer",
                     installed.join(", ")
                 )
             }

@@ -201,9 +201,10 @@ impl<S: SessionSealer> SessionCookie<S> {
     /// Without `Secure` the sealed session travels in clear text wherever the site is reached
     /// over plain HTTP, and anyone on the path can copy it and replay it until it expires.
     /// Use it only for local development over `http://` on a host browsers do not treat as
-    /// secure. (Chromium and Firefox keep `Secure` cookies from `http://localhost` and
-    /// `http://127.0.0.1`, so local development usually does not need it.) Ignored for names
-    /// with the `__Host-` or `__Secure-` prefix.
+    /// secure. Browsers treat `http://localhost` and `http://127.0.0.1` as secure contexts:
+    /// Chromium keeps `Secure` cookies set over `http://127.0.0.1` (this crate's browser test
+    /// checks it), so local development there does not need this. Ignored for names with the
+    /// `__Host-` or `__Secure-` prefix.
     pub fn secure(mut self, secure: bool) -> Self {
         self.attrs().secure = secure;
         self
@@ -310,8 +311,9 @@ impl<S: SessionSealer> SessionCookie<S> {
     }
 
     /// The `Set-Cookie` values the response needs for `session`: none when nothing changed,
-    /// an expired empty cookie when it was destroyed (or emptied), a freshly sealed cookie when
-    /// it changed, came under a previous key, or its idle deadline is due to slide.
+    /// an expired empty cookie when it was destroyed (or emptied, or has outlived its absolute
+    /// lifetime), a freshly sealed cookie when it changed, came under a previous key, or its
+    /// idle deadline is due to slide.
     ///
     /// This is the one place cookies are written; it returns a list so that a session can
     /// span several cookies.
@@ -328,7 +330,20 @@ impl<S: SessionSealer> SessionCookie<S> {
                 created_at,
                 expiry,
             } => {
-                let sealed = self.sealer.seal_session(&entries, created_at, now)?;
+                let sealed = match self.sealer.seal_session(&entries, created_at, now) {
+                    Ok(sealed) => sealed,
+                    // Opened within the clock-skew leeway after its absolute deadline: the
+                    // session is over and cannot be extended; the browser's copy goes too.
+                    Err(SealError::LifetimeExceeded { ended_at }) => {
+                        tracing::debug!(
+                            cookie = self.sealer.name(),
+                            ended_at,
+                            "session reached its absolute lifetime; cookie removed"
+                        );
+                        return Ok(vec![self.removal()?]);
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 let value = encode_value(&sealed.value);
                 let name = self.sealer.name();
                 let size = name.len() + value.len();
@@ -418,8 +433,9 @@ fn encode_value(value: &str) -> String {
 
 /// The percent-decoded values of every cookie named `name` in the request's `Cookie`
 /// headers, in the order sent, at most [`MAX_CANDIDATES`] of them and reading at most
-/// [`MAX_COOKIE_HEADER_BYTES`] of headers. Junk between cookies is skipped; bytes that are not
-/// UTF-8 are replaced before parsing (they cannot be part of a sealed value).
+/// [`MAX_COOKIE_HEADER_BYTES`] of headers. Empty values and junk between cookies are skipped;
+/// bytes that are not UTF-8 are replaced before parsing (they cannot be part of a sealed
+/// value).
 ///
 /// ```
 /// use http::{header::COOKIE, HeaderMap, HeaderValue};
@@ -451,7 +467,8 @@ pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
             let Ok(cookie) = Cookie::parse_encoded(Cow::Borrowed(piece)) else {
                 continue;
             };
-            if cookie.name() == name {
+            // An empty value is what a removal leaves behind: no session, nothing to report.
+            if cookie.name() == name && !cookie.value().is_empty() {
                 found.push(cookie.value().to_owned());
                 if found.len() == MAX_CANDIDATES {
                     return found;

@@ -216,7 +216,8 @@ struct State {
 /// with change tracking so that a cookie is sent only when needed.
 ///
 /// Clones share one state (an `Arc<Mutex<..>>`): the copy a handler changes is the one the
-/// layer seals after the handler returns. Values are encoded on [`insert`](Self::insert) and
+/// layer seals after the handler returns. Changes made after the response is sent (from a
+/// spawned task, say) are not saved. Values are encoded on [`insert`](Self::insert) and
 /// decoded on [`get`](Self::get), so a type mismatch is an error, never a panic.
 ///
 /// A cookie is sent (by [`SessionCookie::set_cookie_values`](crate::SessionCookie)) when the
@@ -753,6 +754,34 @@ mod tests {
         assert_eq!(opened.entries, entries);
         assert_eq!(opened.created_at, 1_000);
         assert!(!opened.needs_reseal);
+    }
+
+    #[cfg(feature = "postcard")]
+    #[test]
+    fn postcard_sealer_round_trips_entries_with_the_default_map_encoding() {
+        let sealer = Sealer::new(Key::generate()).codec(crate::codec::Postcard);
+        let session = Session::new(crate::codec::Postcard);
+        session.insert("n", 300u32).unwrap();
+        session.insert("name", "ada").unwrap();
+        let WritePlan::Seal { entries, .. } = session.write_plan(1_000) else {
+            panic!("expected a seal");
+        };
+        let sealed = sealer.seal_session(&entries, 1_000, 1_000).unwrap();
+        let opened = sealer.open_session(&sealed.value, 1_000).unwrap();
+        let back = Session::from_opened(crate::codec::Postcard, opened);
+        assert_eq!(back.get::<u32>("n").unwrap(), Some(300));
+        assert_eq!(back.get::<String>("name").unwrap().as_deref(), Some("ada"));
+    }
+
+    #[test]
+    fn a_payload_that_is_not_an_entry_map_does_not_open() {
+        let sealer = Sealer::new(Key::generate());
+        // A plain sealed value (a u32), not a session's entry map.
+        let value = sealer.seal_at(&7u32, 1_000).unwrap();
+        assert!(matches!(
+            sealer.open_session(&value, 1_000),
+            Err(OpenError::Decode(_))
+        ));
     }
 
     #[cfg(feature = "json")]

@@ -309,7 +309,7 @@ fn a_value_sealed_for_another_cookie_name_does_not_open() {
 #[test]
 fn an_undecodable_payload_gives_a_fresh_session() {
     // Sealed by the same key and name but another codec: authenticates, does not decode.
-    #[cfg(feature = "json")]
+    #[cfg(all(feature = "json", feature = "bincode"))]
     {
         let json = SessionCookie::new(Sealer::new(key_a()).codec(sealed_session::Json));
         let session = json.load(&HeaderMap::new());
@@ -352,4 +352,28 @@ fn session_of_a_fresh_request_is_empty_and_new() {
     assert!(session.is_empty());
     assert_eq!(session.created_at(), None);
     assert!(cookies.set_cookie_values(&session).unwrap().is_empty());
+}
+
+#[test]
+fn a_change_after_the_absolute_lifetime_removes_the_cookie() {
+    // Opens within the clock-skew leeway after its deadline, but cannot be sealed again.
+    let (sealer, clock) = sealer_at(key_a());
+    let cookies = SessionCookie::new(sealer.max_lifetime(Duration::from_secs(600)));
+    let first = pair(&sealed_cookie(&cookies, 1));
+    clock.set(T0 + 620);
+    let session = cookies.load(&headers(&[&first]));
+    assert_eq!(session.get::<u32>("count").unwrap(), Some(1));
+    session.insert("count", 2u32).unwrap();
+    let values = cookies.set_cookie_values(&session).unwrap();
+    assert_eq!(values.len(), 1);
+    assert_eq!(pair(values[0].to_str().unwrap()), "session=");
+}
+
+#[test]
+fn an_empty_cookie_value_is_no_cookie() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    assert!(cookie_values(&headers(&["session=; a=b"]), "session").is_empty());
+    let (session, logs) = capture_logs(|| cookies.load(&headers(&["session="])));
+    assert!(session.is_empty());
+    assert!(!logs.contains("WARN"), "{logs}");
 }

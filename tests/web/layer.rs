@@ -463,3 +463,34 @@ async fn the_login_example_logs_in_and_out() {
     let (status, _) = status_text(send(&app, "/login?user=", None).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_layer_applied_twice_for_one_cookie_writes_it_once() {
+    let sealer = Sealer::new(key_a());
+    let inner = routes().layer(SessionLayer::new(sealer.clone()));
+    let app = Router::new()
+        .nest("/api", inner)
+        .layer(SessionLayer::new(sealer));
+    let response = send(&app, "/api/incr", None).await;
+    let cookie = pair(&one_set_cookie(&response));
+    assert_eq!(status_text(response).await.1, "1");
+    let response = send(&app, "/api/incr", Some(&cookie)).await;
+    assert_eq!(set_cookies(&response).len(), 1);
+    assert_eq!(status_text(response).await.1, "2");
+}
+
+#[cfg(all(feature = "json", feature = "bincode"))]
+#[tokio::test]
+async fn asking_for_another_codecs_session_is_a_500_naming_what_is_installed() {
+    let app = Router::new()
+        .route("/", get(|_s: Session| async {}))
+        .layer(SessionLayer::new(
+            Sealer::new(key_a()).codec(sealed_session::Json),
+        ));
+    let (status, body) = status_text(send(&app, "/", None).await).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        body.contains("codec bincode") && body.contains("session (json)"),
+        "{body}"
+    );
+}
