@@ -13,29 +13,26 @@
 //! A value opens when some key of the list authenticates it (tried in order, first to last) and
 //! `now < __ts + expiry`.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
-use base64::engine::DecodePaddingMode;
-use base64::Engine as _;
-use crypto_secretbox::aead::generic_array::GenericArray;
-use crypto_secretbox::aead::{AeadInPlace as _, KeyInit as _};
-use crypto_secretbox::XSalsa20Poly1305;
-use rand::RngCore as _;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{Map, Value};
-use zeroize::Zeroizing;
+use serde_json::Value;
 
 use crate::clock::{Clock, SystemClock};
-use crate::error::{CodecError, ConfigError, KeyError, Malformed, OpenError, SealError};
+use crate::codec::{Codec as _, Entries, Json};
+use crate::error::{CodecError, ConfigError, KeyError, OpenError, SealError};
 use crate::key::{DeriveParams, Key, KeyId};
 use crate::ring::KeyRing;
 use crate::sealer::{is_valid_cookie_name, MAX_COOKIE_SIZE};
+use crate::session::{OpenedSession, SealedSession, SessionSealer};
+
+mod envelope;
+mod migration;
+
+pub use migration::FastifyMigration;
 
 /// The salt `@fastify/secure-session` derives keys with when its `salt` option is not set
 /// (base64 `mq9hDxBVDbspDR6nLfFT1g==`).
@@ -52,23 +49,8 @@ pub const FASTIFY_DEFAULT_EXPIRY: Duration = Duration::from_secs(86_401);
 /// The field of the session object that holds the time of the last change, in unix seconds.
 pub const FASTIFY_TS_FIELD: &str = "__ts";
 
-/// Poly1305 tag length, the shortest box.
-const TAG_LEN: usize = 16;
-/// XSalsa20 nonce length.
-const NONCE_LEN: usize = 24;
 /// The codec name errors carry.
 const JSON: &str = "json";
-
-/// Standard alphabet, padding optional: what the plugin writes, read a little leniently.
-const STANDARD_LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
-/// The url-safe alphabet, padding optional: Node's decoder accepts it too.
-const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::URL_SAFE,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// Seals serde values into `@fastify/secure-session` cookies and opens them again.
 ///
@@ -255,27 +237,11 @@ impl FastifySealer {
             Err(e) => return Err(SealError::Encode(CodecError::new(JSON, e))),
         };
         object.insert(FASTIFY_TS_FIELD.to_owned(), Value::from(ts));
-
-        let mut sealed = Zeroizing::new(vec![0u8; TAG_LEN]);
-        serde_json::to_writer(&mut *sealed, &object)
-            .map_err(|e| SealError::Encode(CodecError::new(JSON, e)))?;
-        let mut nonce = [0u8; NONCE_LEN];
-        rand::rng().fill_bytes(&mut nonce);
-        let tag = cipher(self.ring.primary())
-            .encrypt_in_place_detached(
-                GenericArray::from_slice(&nonce),
-                b"",
-                &mut sealed[TAG_LEN..],
-            )
-            .map_err(|_| SealError::Encrypt)?;
-        sealed[..TAG_LEN].copy_from_slice(&tag);
-
-        let mut raw = String::with_capacity((sealed.len() + NONCE_LEN) * 4 / 3 + 8);
-        STANDARD.encode_string(&sealed[..], &mut raw);
-        raw.push(';');
-        STANDARD.encode_string(nonce, &mut raw);
-        let wire = percent_encode(&raw);
-
+        let raw = envelope::seal(self.ring.primary(), |buf| {
+            serde_json::to_writer(buf, &object)
+                .map_err(|e| SealError::Encode(CodecError::new(JSON, e)))
+        })?;
+        let wire = envelope::percent_encode(&raw);
         let size = self.cookie_name.len() + wire.len();
         if size > self.max_cookie_size {
             return Err(SealError::TooLarge {
@@ -303,79 +269,141 @@ impl FastifySealer {
         value: &str,
         now: u64,
     ) -> Result<FastifyOpened<T>, OpenError> {
-        let max = self.max_value_len();
-        if value.len() > max {
-            return Err(OpenError::TooLarge {
-                len: value.len(),
-                max,
-            });
-        }
-        if value.is_empty() {
-            return Err(OpenError::Malformed(Malformed::Empty));
-        }
-        let value = percent_decode(value);
-        let (boxed, nonce) = value
-            .split_once(';')
-            .ok_or(OpenError::Malformed(Malformed::Separator))?;
-        if nonce.contains(';') {
-            return Err(OpenError::Malformed(Malformed::Separator));
-        }
-        let mut sealed = Zeroizing::new(decode_base64(boxed)?);
-        let nonce = decode_base64(nonce)?;
-        if sealed.len() < TAG_LEN {
-            return Err(OpenError::Malformed(Malformed::TooShort {
-                len: sealed.len(),
-                min: TAG_LEN,
-            }));
-        }
-        if nonce.len() != NONCE_LEN {
-            return Err(OpenError::Malformed(Malformed::NonceLength {
-                len: nonce.len(),
-                expected: NONCE_LEN,
-            }));
-        }
+        envelope::open(
+            &self.ring,
+            value,
+            self.max_value_len(),
+            |plaintext, key_index| {
+                let mut object = match serde_json::from_slice::<Value>(plaintext) {
+                    Ok(Value::Object(object)) => object,
+                    Ok(other) => {
+                        return Err(OpenError::Decode(CodecError::new(
+                            JSON,
+                            format_args!("the session is {}, not a JSON object", kind(&other)),
+                        )))
+                    }
+                    Err(e) => return Err(OpenError::Decode(CodecError::new(JSON, e))),
+                };
+                let ts = match object.remove(FASTIFY_TS_FIELD) {
+                    Some(Value::Number(n)) => n.as_u64().ok_or_else(|| bad_ts(&n.to_string())),
+                    Some(other) => Err(bad_ts(kind(&other))),
+                    None => Err(bad_ts("missing")),
+                }?;
+                let expires_at = self.check_expiry(ts, now)?;
+                let value = T::deserialize(Value::Object(object))
+                    .map_err(|e| OpenError::Decode(CodecError::new(JSON, e)))?;
+                Ok(FastifyOpened {
+                    value,
+                    ts,
+                    expires_at,
+                    key_id: self.key_id(key_index),
+                    key_index,
+                })
+            },
+        )
+    }
 
-        let nonce = GenericArray::from_slice(&nonce);
-        let (tag, body) = sealed.split_at_mut(TAG_LEN);
-        let tag = GenericArray::from_slice(tag);
-        // The format names no key: try each in order. A failed attempt leaves `body` untouched.
-        let (key_index, key) = self
-            .ring
-            .keys()
-            .enumerate()
-            .find(|(_, key)| {
-                cipher(key)
-                    .decrypt_in_place_detached(nonce, b"", body, tag)
-                    .is_ok()
-            })
-            .ok_or(OpenError::Unauthenticated)?;
-
-        let mut object = match serde_json::from_slice::<Value>(body) {
-            Ok(Value::Object(object)) => object,
-            Ok(other) => {
-                return Err(OpenError::Decode(CodecError::new(
-                    JSON,
-                    format_args!("the session is {}, not a JSON object", kind(&other)),
-                )))
-            }
-            Err(e) => return Err(OpenError::Decode(CodecError::new(JSON, e))),
-        };
-        let ts = take_ts(&mut object)?;
-        let expires_at = ts.saturating_add(self.expiry);
-        if now >= expires_at {
+    /// The last second a value with this `__ts` opens, or the error if `now` is past it. The
+    /// plugin's rule: open while `now < __ts + expiry`.
+    fn check_expiry(&self, ts: u64, now: u64) -> Result<u64, OpenError> {
+        // `expiry` is at least one second.
+        let expires_at = ts.saturating_add(self.expiry).saturating_sub(1);
+        if now > expires_at {
             return Err(OpenError::Expired {
                 expired_at: expires_at,
             });
         }
-        let value = T::deserialize(Value::Object(object))
-            .map_err(|e| OpenError::Decode(CodecError::new(JSON, e)))?;
-        Ok(FastifyOpened {
+        Ok(expires_at)
+    }
+
+    fn key_id(&self, index: usize) -> KeyId {
+        self.ring
+            .keys()
+            .nth(index)
+            .map_or_else(|| self.ring.primary().id(), Key::id)
+    }
+}
+
+/// The layer's view: a session's entries are the object's members (each entry's JSON text), and
+/// `__ts` is kept out of them.
+///
+/// - [`OpenedSession::created_at`] is the cookie's `__ts`, the time of the last change: the
+///   format records no start time.
+/// - Every seal writes `__ts` = now, as the plugin does for a changed session, so the
+///   session lives `expiry` past its last write. A re-seal for key rotation slides it too
+///   (the plugin keeps the old `__ts` there), a difference of at most one `expiry`.
+/// - [`OpenedSession::idle_refresh_due`] is never set: like the plugin, reading a session
+///   does not extend it.
+///
+/// ```
+/// # #[cfg(feature = "axum")] {
+/// use sealed_session::{FastifySealer, Json, Key, Session, SessionLayer};
+///
+/// // The same `SessionLayer` and `Session` as the native format; the session's codec is Json,
+/// // and each entry is one field of the plugin's session object.
+/// let sealer = FastifySealer::new(Key::generate());
+/// async fn handler(session: Session<Json>) -> String {
+///     let views: u64 = session.get("views").ok().flatten().unwrap_or(0) + 1;
+///     let _ = session.insert("views", views);
+///     format!("route requested {views} times in this session")
+/// }
+/// let app: axum::Router = axum::Router::new()
+///     .route("/", axum::routing::get(handler))
+///     .layer(SessionLayer::new(sealer));
+/// # }
+/// ```
+impl SessionSealer for FastifySealer {
+    type Codec = Json;
+
+    fn session_codec(&self) -> &Json {
+        &Json
+    }
+
+    fn name(&self) -> &str {
+        &self.cookie_name
+    }
+
+    fn now(&self) -> u64 {
+        self.clock.now()
+    }
+
+    fn max_value_len(&self) -> usize {
+        FastifySealer::max_value_len(self)
+    }
+
+    fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError> {
+        envelope::open(
+            &self.ring,
             value,
-            ts,
-            expires_at,
-            key_id: key.id(),
-            key_index,
-        })
+            self.max_value_len(),
+            |plaintext, key_index| {
+                let mut entries = Json.decode_entries(plaintext).map_err(OpenError::Decode)?;
+                let ts = entries
+                    .remove(FASTIFY_TS_FIELD)
+                    .ok_or_else(|| bad_ts("missing"))?;
+                let ts = serde_json::from_slice::<u64>(&ts)
+                    .map_err(|_| bad_ts(&String::from_utf8_lossy(&ts)))?;
+                let expires_at = self.check_expiry(ts, now)?;
+                let mut opened = OpenedSession::new(entries, ts, expires_at);
+                opened.needs_reseal = key_index > 0;
+                Ok(opened)
+            },
+        )
+    }
+
+    fn seal_session(
+        &self,
+        entries: &Entries,
+        _created_at: u64,
+        now: u64,
+    ) -> Result<SealedSession, SealError> {
+        let mut object = entries.clone();
+        object.insert(FASTIFY_TS_FIELD.to_owned(), now.to_string().into_bytes());
+        let value = envelope::seal(self.ring.primary(), |buf| {
+            Json.encode_entries(&object, buf).map_err(SealError::Encode)
+        })?;
+        let expires_at = now.saturating_add(self.expiry).saturating_sub(1);
+        Ok(SealedSession::new(value, expires_at))
     }
 }
 
@@ -416,7 +444,8 @@ impl<T> FastifyOpened<T> {
         self.ts
     }
 
-    /// Unix seconds from which the value no longer opens: `__ts + expiry`.
+    /// Unix seconds after which the value stops opening (the last second it opens):
+    /// `__ts + expiry - 1`.
     pub fn expires_at(&self) -> u64 {
         self.expires_at
     }
@@ -449,30 +478,12 @@ impl<T> FastifyOpened<T> {
     }
 }
 
-/// The secretbox for a key. Cheap: it holds a copy of the key (wiped on drop) and does its key
-/// set-up per nonce.
-fn cipher(key: &Key) -> XSalsa20Poly1305 {
-    XSalsa20Poly1305::new(GenericArray::from_slice(key.as_bytes()))
-}
-
-/// Remove `__ts` from the object and read it as unix seconds.
-fn take_ts(object: &mut Map<String, Value>) -> Result<u64, OpenError> {
-    match object.remove(FASTIFY_TS_FIELD) {
-        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| {
-            OpenError::Decode(CodecError::new(
-                JSON,
-                format_args!("`__ts` is {n}, not a whole number of seconds since 1970"),
-            ))
-        }),
-        Some(other) => Err(OpenError::Decode(CodecError::new(
-            JSON,
-            format_args!("`__ts` is {}, not a number", kind(&other)),
-        ))),
-        None => Err(OpenError::Decode(CodecError::new(
-            JSON,
-            "the session has no `__ts`",
-        ))),
-    }
+/// The error for a `__ts` that is missing or not whole unix seconds.
+fn bad_ts(found: &str) -> OpenError {
+    OpenError::Decode(CodecError::new(
+        JSON,
+        format_args!("`__ts` must be whole unix seconds, found {found}"),
+    ))
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -486,86 +497,16 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-fn decode_base64(text: &str) -> Result<Vec<u8>, OpenError> {
-    let engine = if text.contains(['-', '_']) {
-        &URL_SAFE_LENIENT
-    } else {
-        &STANDARD_LENIENT
-    };
-    engine
-        .decode(text)
-        .map_err(|_| OpenError::Malformed(Malformed::Base64))
-}
-
-/// Percent-encode a value as @fastify/cookie does (`encodeURIComponent`). Of the characters a
-/// value holds, only `+`, `/`, `=` and `;` change.
-fn percent_encode(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len() + raw.len() / 8);
-    for c in raw.chars() {
-        match c {
-            '+' => out.push_str("%2B"),
-            '/' => out.push_str("%2F"),
-            '=' => out.push_str("%3D"),
-            ';' => out.push_str("%3B"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Percent-decode as the plugin's cookie parser does: only when the value holds a `%`, and if
-/// it does not decode (a bad escape, or bytes that are not UTF-8), the value as it is.
-fn percent_decode(value: &str) -> Cow<'_, str> {
-    if !value.contains('%') {
-        return Cow::Borrowed(value);
-    }
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hex = |at: usize| bytes.get(at).and_then(|&h| (h as char).to_digit(16));
-            match (hex(i + 1), hex(i + 2)) {
-                (Some(hi), Some(lo)) => {
-                    // Two hex digits make at most 0xff.
-                    out.push(u8::try_from(hi * 16 + lo).unwrap_or(u8::MAX));
-                    i += 3;
-                }
-                _ => return Cow::Borrowed(value),
-            }
-        } else {
-            out.push(b);
-            i += 1;
-        }
-    }
-    match String::from_utf8(out) {
-        Ok(decoded) => Cow::Owned(decoded),
-        Err(_) => Cow::Borrowed(value),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
 
     #[test]
     fn default_salt_is_the_plugins() {
         assert_eq!(
-            STANDARD.encode(FASTIFY_DEFAULT_SALT),
+            base64::engine::general_purpose::STANDARD.encode(FASTIFY_DEFAULT_SALT),
             "mq9hDxBVDbspDR6nLfFT1g=="
         );
-    }
-
-    #[test]
-    fn percent_encoding_matches_encode_uri_component() {
-        assert_eq!(percent_encode("aZ09+/=;"), "aZ09%2B%2F%3D%3B");
-        assert_eq!(percent_decode("aZ09%2B%2f%3D%3B"), "aZ09+/=;");
-    }
-
-    #[test]
-    fn bad_escapes_leave_the_value_as_it_is() {
-        assert_eq!(percent_decode("ab%3"), "ab%3");
-        assert_eq!(percent_decode("ab%zz;cd"), "ab%zz;cd");
-        assert_eq!(percent_decode("ab%ff"), "ab%ff");
     }
 }

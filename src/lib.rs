@@ -38,7 +38,8 @@ pub use envelope::{MAX_NAME_LEN, OVERHEAD};
 pub use error::{CodecError, ConfigError, KeyError, Malformed, OpenError, SealError};
 #[cfg(feature = "fastify")]
 pub use fastify::{
-    FastifyOpened, FastifySealer, FASTIFY_DEFAULT_EXPIRY, FASTIFY_DEFAULT_SALT, FASTIFY_TS_FIELD,
+    FastifyMigration, FastifyOpened, FastifySealer, FASTIFY_DEFAULT_EXPIRY, FASTIFY_DEFAULT_SALT,
+    FASTIFY_TS_FIELD,
 };
 pub use key::{DeriveParams, Key, KeyId, KEY_LEN, MIN_SECRET_LEN, SALT_LEN};
 pub use ring::KeyRing;

@@ -1,6 +1,7 @@
-//! Live: the real fastify server (`tests/interop/server.js`) and an axum server sealing with
-//! [`FastifySealer`] on loopback, one key; a client with a cookie jar alternates between them
-//! and the session's counter keeps counting.
+//! Live: the real fastify server (`tests/interop/server.js`), an axum server with the
+//! crate's `SessionLayer` over a [`FastifySealer`], and one on the plain seal / open API, all on
+//! loopback with one key list; a client with a cookie jar goes round them and the session's
+//! counter keeps counting.
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -13,7 +14,9 @@ use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use sealed_session::{FastifySealer, Key, KeyRing};
+use sealed_session::{
+    FastifySealer, Json as JsonCodec, Key, KeyRing, Session, SessionCookie, SessionLayer,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -98,6 +101,22 @@ async fn counter(State(sealer): State<FastifySealer>, headers: HeaderMap) -> imp
     )
 }
 
+/// The same counter through the crate's layer and `Session`.
+async fn layered_counter(session: Session<JsonCodec>) -> Json<Value> {
+    let views: u64 = session.get("views").ok().flatten().unwrap_or(0) + 1;
+    session.insert("views", views).expect("a number encodes");
+    Json(json!({ "hello": format!("route requested {views} times in this session") }))
+}
+
+async fn serve(app: Router) -> (u16, tokio::task::JoinHandle<std::io::Result<()>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    (
+        port,
+        tokio::spawn(async move { axum::serve(listener, app).await }),
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn counter_keeps_counting_across_fastify_and_axum() {
     let Some(_node) = node::require("counter_keeps_counting_across_fastify_and_axum") else {
@@ -108,10 +127,17 @@ async fn counter_keeps_counting_across_fastify_and_axum() {
     let fastify = NodeServer::start(&keys);
 
     let sealer = FastifySealer::new(KeyRing::from_base64_list(&keys).unwrap());
-    let app = Router::new().route("/", get(counter)).with_state(sealer);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let axum_port = listener.local_addr().unwrap().port();
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let plain = Router::new()
+        .route("/", get(counter))
+        .with_state(sealer.clone());
+    // Plain http on loopback: the cookie cannot be `Secure` here.
+    let layered = Router::new()
+        .route("/", get(layered_counter))
+        .layer(SessionLayer::from_cookie(
+            SessionCookie::new(sealer).secure(false),
+        ));
+    let (plain_port, plain_server) = serve(plain).await;
+    let (layered_port, layered_server) = serve(layered).await;
 
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -120,10 +146,12 @@ async fn counter_keeps_counting_across_fastify_and_axum() {
         .unwrap();
     let urls = [
         format!("http://127.0.0.1:{}/", fastify.port),
-        format!("http://127.0.0.1:{axum_port}/"),
+        format!("http://127.0.0.1:{layered_port}/"),
+        format!("http://127.0.0.1:{}/", fastify.port),
+        format!("http://127.0.0.1:{plain_port}/"),
     ];
-    for n in 1..=8u32 {
-        let url = &urls[(n % 2) as usize];
+    for n in 1..=12usize {
+        let url = &urls[(n - 1) % urls.len()];
         let body: Value = client.get(url).send().await.unwrap().json().await.unwrap();
         assert_eq!(
             body,
@@ -131,5 +159,6 @@ async fn counter_keeps_counting_across_fastify_and_axum() {
             "request {n} to {url}"
         );
     }
-    server.abort();
+    plain_server.abort();
+    layered_server.abort();
 }
