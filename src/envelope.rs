@@ -12,10 +12,10 @@ use std::cell::RefCell;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use chacha20poly1305::{AeadInOut as _, Tag, XNonce};
 use rand::RngCore as _;
 use zeroize::Zeroize as _;
 
+use crate::aead::{self, NONCE_LEN, TAG_LEN};
 use crate::error::{Malformed, OpenError};
 use crate::key::KeyId;
 use crate::ring::{KeyRing, RingEntry};
@@ -23,9 +23,7 @@ use crate::ring::{KeyRing, RingEntry};
 /// The format version this release writes and reads.
 pub(crate) const VERSION: u8 = 0x01;
 const HEADER_LEN: usize = 5;
-const NONCE_LEN: usize = 24;
 const TIMES_LEN: usize = 16;
-const TAG_LEN: usize = 16;
 /// Bytes the format adds around the payload, before base64.
 pub const OVERHEAD: usize = HEADER_LEN + NONCE_LEN + TIMES_LEN + TAG_LEN;
 /// Offset of the plaintext (times, then payload) in the decoded value.
@@ -128,10 +126,11 @@ pub(crate) fn seal_with_nonce<E>(
         write_payload(buf).map_err(SealFailure::Payload)?;
 
         let tag = with_aad(&header, cookie_name, |aad| {
-            entry.cipher.encrypt_inout_detached(
-                &XNonce::from(*nonce),
+            aead::seal_in_place(
+                entry.key.as_bytes(),
+                nonce,
                 aad,
-                buf[PLAINTEXT_START..].as_mut().into(),
+                &mut buf[PLAINTEXT_START..],
             )
         })
         .map_err(|_| SealFailure::Cipher)?;
@@ -175,7 +174,7 @@ pub(crate) fn open<R>(
         let (head, rest) = buf.split_at_mut(PLAINTEXT_START);
         let (header, nonce) = head.split_at(HEADER_LEN);
         let header: [u8; HEADER_LEN] = header.try_into().map_err(|_| OpenError::Unauthenticated)?;
-        let nonce = XNonce::try_from(nonce).map_err(|_| OpenError::Unauthenticated)?;
+        let nonce: &[u8; NONCE_LEN] = nonce.try_into().map_err(|_| OpenError::Unauthenticated)?;
         if header[0] != VERSION {
             return Err(OpenError::UnsupportedVersion(header[0]));
         }
@@ -183,11 +182,9 @@ pub(crate) fn open<R>(
         let entry = ring.entry(key_id).ok_or(OpenError::UnknownKey(key_id))?;
 
         let (ciphertext, tag) = rest.split_at_mut(rest.len() - TAG_LEN);
-        let tag = Tag::try_from(&tag[..]).map_err(|_| OpenError::Unauthenticated)?;
+        let tag: &[u8; TAG_LEN] = (&*tag).try_into().map_err(|_| OpenError::Unauthenticated)?;
         with_aad(&header, cookie_name, |aad| {
-            entry
-                .cipher
-                .decrypt_inout_detached(&nonce, aad, ciphertext.into(), &tag)
+            aead::open_in_place(entry.key.as_bytes(), nonce, aad, ciphertext, tag)
         })
         .map_err(|_| OpenError::Unauthenticated)?;
 
