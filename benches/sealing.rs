@@ -7,6 +7,9 @@
 //! - `raw_aead/{encrypt,decrypt}`: `chacha20poly1305`'s XChaCha20-Poly1305 used the obvious way,
 //!   `Aead::encrypt` / `Aead::decrypt` of the same bytes with a fresh random nonce and a cipher
 //!   made once;
+//! - `xchacha_ring/{encrypt,decrypt}`: the cipher construction the crate uses (HChaCha20 from
+//!   `chacha20`, then `ring`'s ChaCha20-Poly1305), called directly on the same bytes into a new
+//!   `Vec`: the crate's own floor, so that `sealer` over it is the library's overhead;
 //! - `cookie_private/{add,get,round_trip}`: the `cookie` crate's private jar (AES-256-GCM)
 //!   adding and reading a cookie with the same value;
 //! - `fastify/{seal,open,round_trip}` (feature `fastify`): the `@fastify/secure-session`
@@ -22,6 +25,7 @@ use chacha20poly1305::{KeyInit as _, XChaCha20Poly1305, XNonce};
 use cookie::{Cookie, CookieJar};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rand::RngCore as _;
+use ring::aead::{Aad, LessSafeKey, Nonce, UnboundKey, CHACHA20_POLY1305};
 use sealed_session::{Key, Sealer};
 
 const SIZES: [usize; 4] = [64, 256, 1024, 3 * 1024];
@@ -88,6 +92,62 @@ fn raw_aead(c: &mut Criterion) {
                 })
             },
         );
+    }
+    group.finish();
+}
+
+/// XChaCha20-Poly1305 as the crate computes it (draft-irtf-cfrg-xchacha section 2.3), with
+/// the obvious `Vec` output: ciphertext || tag.
+fn xchacha_ring_seal(key: &[u8; 32], nonce: &[u8; 24], plaintext: &[u8]) -> Vec<u8> {
+    let (key, nonce) = xchacha_ring_key(key, nonce);
+    let mut out = Vec::with_capacity(plaintext.len() + 16);
+    out.extend_from_slice(plaintext);
+    key.seal_in_place_append_tag(nonce, Aad::empty(), &mut out)
+        .unwrap();
+    out
+}
+
+fn xchacha_ring_open(key: &[u8; 32], nonce: &[u8; 24], sealed: &[u8]) -> Vec<u8> {
+    let (key, nonce) = xchacha_ring_key(key, nonce);
+    let mut out = sealed.to_vec();
+    let len = key
+        .open_in_place(nonce, Aad::empty(), &mut out)
+        .unwrap()
+        .len();
+    out.truncate(len);
+    out
+}
+
+fn xchacha_ring_key(key: &[u8; 32], nonce: &[u8; 24]) -> (LessSafeKey, Nonce) {
+    let prefix: [u8; 16] = nonce[..16].try_into().unwrap();
+    let subkey = chacha20::hchacha::<chacha20::R20>(key.into(), &prefix.into());
+    let mut ietf = [0u8; 12];
+    ietf[4..].copy_from_slice(&nonce[16..]);
+    (
+        LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &subkey).unwrap()),
+        Nonce::assume_unique_for_key(ietf),
+    )
+}
+
+fn xchacha_ring(c: &mut Criterion) {
+    let key = [7u8; 32];
+    let mut group = c.benchmark_group("xchacha_ring");
+    for size in SIZES {
+        let value = payload(size);
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_with_input(BenchmarkId::new("encrypt", size), &value, |b, value| {
+            b.iter(|| {
+                let mut nonce = [0u8; 24];
+                rand::rng().fill_bytes(&mut nonce);
+                xchacha_ring_seal(&key, &nonce, black_box(value.as_bytes()))
+            })
+        });
+        let mut nonce = [0u8; 24];
+        rand::rng().fill_bytes(&mut nonce);
+        let sealed = xchacha_ring_seal(&key, &nonce, value.as_bytes());
+        group.bench_with_input(BenchmarkId::new("decrypt", size), &sealed, |b, sealed| {
+            b.iter(|| xchacha_ring_open(&key, &nonce, black_box(sealed)))
+        });
     }
     group.finish();
 }
@@ -166,7 +226,14 @@ fn fastify(c: &mut Criterion) {
 }
 
 #[cfg(not(feature = "fastify"))]
-criterion_group!(benches, sealer, raw_aead, cookie_private);
+criterion_group!(benches, sealer, raw_aead, xchacha_ring, cookie_private);
 #[cfg(feature = "fastify")]
-criterion_group!(benches, sealer, raw_aead, cookie_private, fastify);
+criterion_group!(
+    benches,
+    sealer,
+    raw_aead,
+    xchacha_ring,
+    cookie_private,
+    fastify
+);
 criterion_main!(benches);
