@@ -36,6 +36,8 @@ pub(crate) const TAG_LEN: usize = 16;
 pub(crate) struct CipherError;
 
 /// The RFC 8439 key and nonce that XChaCha20-Poly1305 reduces to for this key and nonce.
+/// Inlined so that ring's key, sized for its largest algorithm, is built in place, not copied.
+#[inline(always)]
 fn derive(
     key: &[u8; KEY_LEN],
     nonce: &[u8; NONCE_LEN],
