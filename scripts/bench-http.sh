@@ -14,7 +14,7 @@
 # Usage: scripts/bench-http.sh
 # Environment (all optional):
 #   DURATION     seconds per wrk run (default 10)
-#   ROUNDS       rounds over the three servers, alternating (default 2); the best round counts
+#   ROUNDS       rounds over the three servers, alternating (default 3); medians are reported
 #   CONNECTIONS  wrk connections (default 32)
 #   SERVER_CPUS  CPU list the servers are pinned to with taskset (default: the last CPU);
 #   WRK_CPUS     CPU list wrk is pinned to (default: the first CPU). Set both empty to not pin.
@@ -25,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=${DURATION:-10}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 DERIVE_RUNS=${DERIVE_RUNS:-3}
 NCPU=$(nproc)
@@ -116,7 +116,9 @@ cookie_from() {
 # User + system CPU time of a process, in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-declare -A BEST CPU
+declare -A CPU RPS
+RATIO_PLAIN=
+RATIO_FASTIFY=
 run() {
   local name=$1 cookie body out rps
   start "$name"
@@ -146,9 +148,7 @@ run() {
   printf '  %-14s %10s requests/s   server CPU %5s us/request   (%s)\n' "$name" "$rps" "$cpu" \
     "$(awk '/Latency/ {print "latency avg " $2 ", max " $4}' <<<"$out")"
   CPU[$name]="${CPU[$name]:-} $cpu"
-  if [[ -z "${BEST[$name]:-}" ]] || awk -v a="$rps" -v b="${BEST[$name]}" 'BEGIN{exit !(a>b)}'; then
-    BEST[$name]=$rps
-  fi
+  RPS[$name]="${RPS[$name]:-} $rps"
   [[ $name == counter ]] && SESSION_COOKIE=$cookie
   return 0
 }
@@ -160,16 +160,28 @@ for round in $(seq 1 "$ROUNDS"); do
   run counter
   run counter_plain
   run fastify
+  last() { awk '{print $NF}' <<<"$1"; }
+  RATIO_PLAIN+=" $(awk -v a="$(last "${RPS[counter]}")" -v b="$(last "${RPS[counter_plain]}")" 'BEGIN {print a / b}')"
+  RATIO_FASTIFY+=" $(awk -v a="$(last "${RPS[counter]}")" -v b="$(last "${RPS[fastify]}")" 'BEGIN {print a / b}')"
 done
 
 echo
-echo "best of $ROUNDS rounds:"
+# On a shared machine requests/s moves with whatever else runs on the servers' CPU, so the
+# summary gives medians over the rounds of: requests/s, the ratios within each round, and the
+# server's CPU time per request (what a CPU-bound server's capacity is inversely proportional to).
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+echo "medians over $ROUNDS rounds:"
 for name in counter counter_plain fastify; do
-  printf '  %-14s %10s requests/s   server CPU us/request per round:%s\n' "$name" "${BEST[$name]}" "${CPU[$name]}"
+  printf '  %-14s %10.0f requests/s   %5.1f us server CPU/request   (rounds: %s requests/s; %s us)\n' \
+    "$name" "$(median <<<"${RPS[$name]}")" "$(median <<<"${CPU[$name]}")" "${RPS[$name]# }" "${CPU[$name]# }"
 done
-awk -v s="${BEST[counter]}" -v p="${BEST[counter_plain]}" -v f="${BEST[fastify]}" 'BEGIN {
-  printf "  sessions / no sessions: %.1f%%   (target >= 85%%)\n", 100 * s / p
-  printf "  sessions / fastify:     %.2fx    (target >= 3x)\n", s / f
+awk -v rs="$(median <<<"$RATIO_PLAIN")" -v rf="$(median <<<"$RATIO_FASTIFY")" \
+    -v cs="$(median <<<"${CPU[counter]}")" -v cp="$(median <<<"${CPU[counter_plain]}")" \
+    -v cf="$(median <<<"${CPU[fastify]}")" 'BEGIN {
+  printf "  sessions / no sessions, requests/s within a round:  %5.1f%%   (target >= 85%%)\n", 100 * rs
+  printf "  sessions / no sessions, by server CPU per request:  %5.1f%%   (%.1f us per request for sessions)\n", 100 * cp / cs, cs - cp
+  printf "  sessions / fastify, requests/s within a round:      %5.2fx   (target >= 3x)\n", rf
+  printf "  sessions / fastify, by server CPU per request:      %5.2fx\n", cf / cs
 }'
 
 if [[ "$DERIVE_RUNS" -gt 0 ]]; then
