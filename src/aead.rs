@@ -15,8 +15,8 @@
 //! Poly1305 (`poly1305` 0.9) picks an AVX2 backend at run time whose per-message set-up (the
 //! key split and r² in `State::new`, the final carry propagation in `finalize`) sits outside its
 //! `#[target_feature(enable = "avx2")]` functions. There every AVX2 intrinsic is an out-of-line
-//! call that passes 256-bit values through the stack, about fifty per message, which costs
-//! about a microsecond and a half: more than a whole 256-byte seal on the portable path. `ring`
+//! call that passes 256-bit values through the stack, about 170 per message, which costs
+//! well over a microsecond: more than a whole 256-byte seal on the portable path. `ring`
 //! dispatches once per call into assembly, so short messages stay cheap with no build flags.
 //! BENCHMARKS.md has the measurements.
 
