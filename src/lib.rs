@@ -5,6 +5,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod aead;
 #[cfg(feature = "axum")]
 mod axum;
 mod chunk;

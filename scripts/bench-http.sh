@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# End-to-end requests per second on loopback, driven by wrk:
+#   counter        examples/counter.rs: the axum counter demo with sealed-session
+#   counter_plain  examples/counter_plain.rs: the same app without sessions
+#   fastify        tests/interop/server.js: fastify 5 + @fastify/secure-session, same counter
+# then the ratios (targets: counter >= 85% of counter_plain, counter >= 3x fastify), and the
+# time of Argon2id MODERATE key derivation in Rust (release) against libsodium's crypto_pwhash
+# through Node's sodium-native, with the same secret, salt and parameters.
+#
+# Every request carries a session cookie from a first request, so the session servers open it,
+# count, and seal a new one on each request (the steady state of a signed-in user); the plain
+# server gets the same Cookie header and ignores it.
+#
+# Usage: scripts/bench-http.sh
+# Environment (all optional):
+#   DURATION     seconds per wrk run (default 10)
+#   ROUNDS       rounds over the three servers, alternating (default 3); medians are reported
+#   CONNECTIONS  wrk connections (default 32)
+#   SERVER_CPUS  CPU list the servers are pinned to with taskset (default: the last CPU);
+#   WRK_CPUS     CPU list wrk is pinned to (default: the first CPU). Set both empty to not pin.
+#   DERIVE_RUNS  key derivations timed on each side (default 3; 0 skips the comparison)
+# Installs wrk (Debian package) and the Node project's packages (npm ci) when missing.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DURATION=${DURATION:-10}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-32}
+DERIVE_RUNS=${DERIVE_RUNS:-3}
+NCPU=$(nproc)
+SERVER_CPUS=${SERVER_CPUS-$((NCPU - 1))}
+WRK_CPUS=${WRK_CPUS-0}
+
+fail() { echo "bench-http: $*" >&2; exit 1; }
+
+pin() { # pin CPUS command...: run the command on those CPUs when taskset and a list are given
+  local cpus=$1; shift
+  if [[ -n "$cpus" ]] && command -v taskset >/dev/null; then taskset -c "$cpus" "$@"; else "$@"; fi
+}
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)"
+  if [[ $(id -u) -eq 0 ]]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk >/dev/null
+fi
+command -v wrk >/dev/null || fail "wrk is not installed and could not be installed"
+command -v node >/dev/null || fail "node (>= 20) is needed for the fastify server"
+command -v curl >/dev/null || fail "curl is needed to fetch the first session cookie"
+if [[ ! -d tests/interop/node_modules/@fastify/secure-session ]]; then
+  (cd tests/interop && npm ci --no-audit --no-fund --silent)
+fi
+
+echo "building (release)"
+cargo build --release --quiet --features axum \
+  --example counter --example counter_plain --example derive_time
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+BIN="$TARGET_DIR/release/examples"
+
+KEY=$(head -c 32 /dev/urandom | base64)
+LOG=$(mktemp -d)
+SERVER_PID=
+stop_server() {
+  if [[ -n "$SERVER_PID" ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+  fi
+}
+trap 'stop_server; rm -rf "$LOG"' EXIT
+
+# launch LOG command...: start a server in the background, pinned to SERVER_CPUS; sets
+# SERVER_PID to the server's own process (taskset and env exec it), so its CPU time can be read.
+launch() {
+  local log=$1; shift
+  if [[ -n "$SERVER_CPUS" ]] && command -v taskset >/dev/null; then
+    taskset -c "$SERVER_CPUS" "$@" >"$log" 2>&1 &
+  else
+    "$@" >"$log" 2>&1 &
+  fi
+  SERVER_PID=$!
+}
+
+# start NAME: start a server on a free port, wait (bounded) until it answers; sets PORT.
+start() {
+  local name=$1
+  PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  case $name in
+    counter)
+      launch "$LOG/$name.log" env SESSION_KEYS="$KEY" PORT="$PORT" RUST_LOG=warn "$BIN/counter"
+      ;;
+    counter_plain)
+      launch "$LOG/$name.log" env PORT="$PORT" "$BIN/counter_plain"
+      ;;
+    fastify)
+      launch "$LOG/$name.log" env SESSION_KEY="$KEY" PORT="$PORT" NODE_ENV=production \
+        node "$ROOT/tests/interop/server.js"
+      ;;
+  esac
+  for _ in $(seq 1 100); do
+    if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then return 0; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG/$name.log" >&2; fail "$name exited"; }
+    sleep 0.1
+  done
+  cat "$LOG/$name.log" >&2
+  fail "$name did not answer within 10 s"
+}
+
+# A session cookie from a first request (any server of the pair shares the key and format).
+cookie_from() {
+  curl -s -D - -o /dev/null "http://127.0.0.1:$1/" |
+    tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(session=[^;]*\).*/\1/p' | head -n 1
+}
+
+# User + system CPU time of a process, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+declare -A CPU RPS
+RATIO_PLAIN=
+RATIO_FASTIFY=
+run() {
+  local name=$1 cookie body out rps
+  start "$name"
+  cookie=$(cookie_from "$PORT")
+  if [[ $name != counter_plain ]]; then
+    [[ -n "$cookie" ]] || fail "$name sent no session cookie"
+    body=$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$PORT/")
+    [[ $body == *"requested 2 times"* ]] || fail "$name did not count with the cookie: $body"
+  else
+    cookie=${SESSION_COOKIE:-session=none}
+  fi
+  local before after
+  before=$(cpu_ticks "$SERVER_PID")
+  out=$(pin "$WRK_CPUS" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -H "Cookie: $cookie" \
+    "http://127.0.0.1:$PORT/")
+  after=$(cpu_ticks "$SERVER_PID")
+  stop_server
+  if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then
+    echo "$out" >&2
+    fail "$name: errors under load"
+  fi
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  local requests cpu
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+    'BEGIN { printf "%.1f", t / hz / n * 1e6 }')
+  printf '  %-14s %10s requests/s   server CPU %5s us/request   (%s)\n' "$name" "$rps" "$cpu" \
+    "$(awk '/Latency/ {print "latency avg " $2 ", max " $4}' <<<"$out")"
+  CPU[$name]="${CPU[$name]:-} $cpu"
+  RPS[$name]="${RPS[$name]:-} $rps"
+  [[ $name == counter ]] && SESSION_COOKIE=$cookie
+  return 0
+}
+
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $NCPU CPUs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s; servers on CPUs '${SERVER_CPUS}', wrk on CPUs '${WRK_CPUS}'"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "round $round (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  run counter
+  run counter_plain
+  run fastify
+  last() { awk '{print $NF}' <<<"$1"; }
+  RATIO_PLAIN+=" $(awk -v a="$(last "${RPS[counter]}")" -v b="$(last "${RPS[counter_plain]}")" 'BEGIN {print a / b}')"
+  RATIO_FASTIFY+=" $(awk -v a="$(last "${RPS[counter]}")" -v b="$(last "${RPS[fastify]}")" 'BEGIN {print a / b}')"
+done
+
+echo
+# On a shared machine requests/s moves with whatever else runs on the servers' CPU, so the
+# summary gives medians over the rounds of: requests/s, the ratios within each round, and the
+# server's CPU time per request (what a CPU-bound server's capacity is inversely proportional to).
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+echo "medians over $ROUNDS rounds:"
+for name in counter counter_plain fastify; do
+  printf '  %-14s %10.0f requests/s   %5.1f us server CPU/request   (rounds: %s requests/s; %s us)\n' \
+    "$name" "$(median <<<"${RPS[$name]}")" "$(median <<<"${CPU[$name]}")" "${RPS[$name]# }" "${CPU[$name]# }"
+done
+awk -v rs="$(median <<<"$RATIO_PLAIN")" -v rf="$(median <<<"$RATIO_FASTIFY")" \
+    -v cs="$(median <<<"${CPU[counter]}")" -v cp="$(median <<<"${CPU[counter_plain]}")" \
+    -v cf="$(median <<<"${CPU[fastify]}")" 'BEGIN {
+  printf "  sessions / no sessions, requests/s within a round:  %5.1f%%   (target >= 85%%)\n", 100 * rs
+  printf "  sessions / no sessions, by server CPU per request:  %5.1f%%   (%.1f us per request for sessions)\n", 100 * cp / cs, cs - cp
+  printf "  sessions / fastify, requests/s within a round:      %5.2fx   (target >= 3x)\n", rf
+  printf "  sessions / fastify, by server CPU per request:      %5.2fx\n", cf / cs
+}'
+
+if [[ "$DERIVE_RUNS" -gt 0 ]]; then
+  echo
+  echo "key derivation, Argon2id MODERATE (3 passes, 256 MiB, 1 lane), $DERIVE_RUNS runs each:"
+  SECRET="a secret of at least thirty-two bytes, for timing"
+  SALT="sixteen byte slt"
+  rust=$(pin "$SERVER_CPUS" "$BIN/derive_time" "$DERIVE_RUNS" "$SECRET" "$SALT")
+  node_out=$(cd tests/interop && pin "$SERVER_CPUS" node -e '
+    const sodium = require("sodium-native")
+    const [runs, secret, salt] = process.argv.slice(1)
+    const key = Buffer.alloc(32)
+    const times = []
+    for (let i = 0; i < Number(runs); i++) {
+      const t = process.hrtime.bigint()
+      sodium.crypto_pwhash(key, Buffer.from(secret), Buffer.from(salt, "ascii"),
+        sodium.crypto_pwhash_OPSLIMIT_MODERATE, sodium.crypto_pwhash_MEMLIMIT_MODERATE,
+        sodium.crypto_pwhash_ALG_ARGON2ID13)
+      times.push(Number(process.hrtime.bigint() - t) / 1e9)
+    }
+    times.sort((a, b) => a - b)
+    const m = times[Math.floor(times.length / 2)]
+    console.log(`libsodium argon2id MODERATE: median ${m.toFixed(3)} s over ${times.length} runs (min ${times[0].toFixed(3)}, max ${times[times.length - 1].toFixed(3)})`)
+    console.log(`key ${key.toString("base64")}`)
+  ' "$DERIVE_RUNS" "$SECRET" "$SALT")
+  echo "  ${rust%%$'\n'*}"
+  echo "  ${node_out%%$'\n'*}"
+  if [[ "$(tail -n1 <<<"$rust")" != "$(tail -n1 <<<"$node_out")" ]]; then
+    fail "the two derivations gave different keys"
+  fi
+  echo "  same key from both"
+  awk -v r="$(sed -n 's/.*median \([0-9.]*\) s.*/\1/p' <<<"$rust")" \
+      -v n="$(sed -n 's/.*median \([0-9.]*\) s.*/\1/p' <<<"$node_out")" \
+      'BEGIN { printf "  rust / libsodium: %.2fx the time\n", r / n }'
+fi
