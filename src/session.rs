@@ -168,17 +168,11 @@ impl<C: Codec> SessionSealer for Sealer<C> {
         created_at: u64,
         now: u64,
     ) -> Result<SealedSession, SealError> {
-        let mut payload = Vec::new();
-        self.codec_ref()
-            .encode_entries(entries, &mut payload)
-            .map_err(SealError::Encode)?;
-        let value = self.seal_bytes_at(&payload, created_at, now)?;
-        let absolute = created_at.saturating_add(self.lifetime().as_secs());
-        let expires_at = match self.idle() {
-            Some(idle) => absolute.min(now.saturating_add(idle.as_secs())),
-            None => absolute,
-        };
-        Ok(SealedSession { value, expires_at })
+        // Encoded straight into the envelope's buffer; the deadline is the sealer's.
+        let sealed = self.seal_payload_at(created_at, now, |buf| {
+            self.codec_ref().encode_entries(entries, buf)
+        })?;
+        Ok(SealedSession::new(sealed.value, sealed.expires_at))
     }
 }
 
