@@ -148,17 +148,18 @@ impl<C: Codec> SessionSealer for Sealer<C> {
     }
 
     fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError> {
-        let opened = self.open_bytes_at(value, now)?;
-        let entries = self
-            .codec_ref()
-            .decode_entries(opened.value())
-            .map_err(OpenError::Decode)?;
+        // Decoded straight from the envelope's buffer: no copy of the plaintext outlives it.
+        let opened = self.open_payload_at(value, now, |payload| {
+            self.codec_ref()
+                .decode_entries(payload)
+                .map_err(OpenError::Decode)
+        })?;
         Ok(OpenedSession {
-            entries,
             created_at: opened.created_at(),
             expires_at: opened.expires_at(),
             needs_reseal: opened.needs_reseal(),
             idle_refresh_due: opened.idle_refresh_due(),
+            entries: opened.into_value(),
         })
     }
 
