@@ -361,7 +361,7 @@ impl<S: SessionSealer> SessionCookie<S> {
     /// The session for a request: opened from its cookie, or new and empty when there is no
     /// cookie or none opens. Never fails; each cookie that does not open is logged with the
     /// reason through `tracing` (`warn` for values that look tampered with or forged, `debug`
-    /// for a plain missing or expired one).
+    /// for a plain missing, expired or revoked one).
     pub fn load(&self, headers: &HeaderMap) -> Session<S::Codec> {
         let name = self.sealer.name();
         let codec = self.sealer.session_codec().clone();
