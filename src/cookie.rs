@@ -456,14 +456,15 @@ impl<S: SessionSealer> SessionCookie<S> {
                 let sealed = match self.sealer.seal_session(entries, created_at, now) {
                     Ok(sealed) => sealed,
                     // Opened within the clock-skew leeway after its absolute deadline: the
-                    // session is over and cannot be extended; the browser's copy goes too.
+                    // session is over and cannot be extended; the browser's copy goes too,
+                    // chunk cookies included.
                     Err(SealError::LifetimeExceeded { ended_at }) => {
                         tracing::debug!(
                             cookie = self.sealer.name(),
                             ended_at,
                             "session reached its absolute lifetime; cookie removed"
                         );
-                        return Ok(vec![self.removal()?]);
+                        return self.values_for(WritePlan::Remove, now, request_chunks);
                     }
                     Err(e) => return Err(e.into()),
                 };
