@@ -422,14 +422,25 @@ impl<S: SessionSealer> SessionCookie<S> {
         session: &Session<S::Codec>,
     ) -> Result<Vec<HeaderValue>, WriteError> {
         let now = self.sealer.now();
-        match session.write_plan(now) {
+        let request_chunks = session.request_chunks();
+        session.write_plan(now, |plan| self.values_for(plan, now, request_chunks))
+    }
+
+    /// The `Set-Cookie` values for `plan`, `request_chunks` being the chunk cookies the request
+    /// carried.
+    fn values_for(
+        &self,
+        plan: WritePlan<'_>,
+        now: u64,
+        request_chunks: usize,
+    ) -> Result<Vec<HeaderValue>, WriteError> {
+        match plan {
             WritePlan::Nothing => Ok(Vec::new()),
             WritePlan::Remove => {
                 let mut values = vec![self.removal()?];
                 // Destroying a chunked session expires every chunk cookie there may be.
                 if self.attributes.max_chunks > 1 {
-                    let all =
-                        MAX_CHUNKS.min(self.attributes.max_chunks.max(session.request_chunks()));
+                    let all = MAX_CHUNKS.min(self.attributes.max_chunks.max(request_chunks));
                     for index in 1..all {
                         values.push(self.chunk_removal(index)?);
                     }
@@ -441,7 +452,7 @@ impl<S: SessionSealer> SessionCookie<S> {
                 created_at,
                 expiry,
             } => {
-                let sealed = match self.sealer.seal_session(&entries, created_at, now) {
+                let sealed = match self.sealer.seal_session(entries, created_at, now) {
                     Ok(sealed) => sealed,
                     // Opened within the clock-skew leeway after its absolute deadline: the
                     // session is over and cannot be extended; the browser's copy goes too.
@@ -488,7 +499,7 @@ impl<S: SessionSealer> SessionCookie<S> {
                     values.push(header_value(&cookie)?);
                 }
                 // The session shrank: expire the chunk cookies the browser still holds.
-                for index in written.max(1)..session.request_chunks().min(MAX_CHUNKS) {
+                for index in written.max(1)..request_chunks.min(MAX_CHUNKS) {
                     values.push(self.chunk_removal(index)?);
                 }
                 Ok(values)
