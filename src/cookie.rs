@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use cookie::time::{Duration as CookieDuration, OffsetDateTime};
@@ -597,6 +598,35 @@ fn encode_value(value: &str) -> String {
 /// ```
 pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
     let mut found = Vec::new();
+    for_each_cookie(headers, name, |piece| {
+        // Cheap name test before the cookie crate parses and decodes the piece.
+        if piece.len() <= name.len() || !piece.contains('=') {
+            return ControlFlow::Continue(());
+        }
+        let Ok(cookie) = Cookie::parse_encoded(Cow::Borrowed(piece)) else {
+            return ControlFlow::Continue(());
+        };
+        // An empty value is what a removal leaves behind: no session, nothing to report.
+        if cookie.name() == name && !cookie.value().is_empty() {
+            found.push(cookie.value().to_owned());
+            if found.len() == MAX_CANDIDATES {
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    found
+}
+
+/// Call `f` with each trimmed, `;`-separated piece of the request's `Cookie` headers, in the
+/// order sent, until it breaks, reading at most [`MAX_COOKIE_HEADER_BYTES`] of headers. Bytes
+/// that are not UTF-8 are replaced first (they cannot be part of a sealed value). `name`, the
+/// session cookie's, is for the log line when headers are cut off.
+pub(crate) fn for_each_cookie(
+    headers: &HeaderMap,
+    name: &str,
+    mut f: impl FnMut(&str) -> ControlFlow<()>,
+) {
     let mut budget = MAX_COOKIE_HEADER_BYTES;
     for header in headers.get_all(COOKIE) {
         let bytes = header.as_bytes();
@@ -605,29 +635,16 @@ pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
                 cookie = name,
                 "cookie headers over {MAX_COOKIE_HEADER_BYTES} bytes; the rest is ignored"
             );
-            break;
+            return;
         }
         budget -= bytes.len();
         let text = String::from_utf8_lossy(bytes);
         for piece in text.split(';') {
-            let piece = piece.trim();
-            // Cheap name test before the cookie crate parses and decodes the piece.
-            if piece.len() <= name.len() || !piece.contains('=') {
-                continue;
-            }
-            let Ok(cookie) = Cookie::parse_encoded(Cow::Borrowed(piece)) else {
-                continue;
-            };
-            // An empty value is what a removal leaves behind: no session, nothing to report.
-            if cookie.name() == name && !cookie.value().is_empty() {
-                found.push(cookie.value().to_owned());
-                if found.len() == MAX_CANDIDATES {
-                    return found;
-                }
+            if f(piece.trim()).is_break() {
+                return;
             }
         }
     }
-    found
 }
 
 /// Log why a session cookie did not open: `warn` where the value looks tampered with, forged
