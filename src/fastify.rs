@@ -28,7 +28,7 @@ use crate::codec::{write_json_object, Codec as _, Entries, Json};
 use crate::error::{CodecError, ConfigError, KeyError, OpenError, SealError};
 use crate::key::{DeriveParams, Key, KeyId};
 use crate::ring::KeyRing;
-use crate::sealer::{is_valid_cookie_name, MAX_COOKIE_SIZE};
+use crate::sealer::{checked_cookie_name, MAX_COOKIE_SIZE};
 use crate::session::{OpenedSession, SealedSession, SessionSealer};
 
 mod envelope;
@@ -174,12 +174,7 @@ impl FastifySealer {
 
     /// The cookie name, refusing an invalid one with an error.
     pub fn try_cookie_name(mut self, name: &str) -> Result<Self, ConfigError> {
-        if !is_valid_cookie_name(name) {
-            return Err(ConfigError::InvalidCookieName {
-                name: name.to_owned(),
-            });
-        }
-        self.cookie_name = Arc::from(name);
+        self.cookie_name = checked_cookie_name(name)?;
         Ok(self)
     }
 

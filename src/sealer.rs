@@ -122,12 +122,7 @@ impl<C: Codec> Sealer<C> {
 
     /// The cookie name, refusing an invalid one with an error.
     pub fn try_cookie_name(mut self, name: &str) -> Result<Self, ConfigError> {
-        if !is_valid_cookie_name(name) {
-            return Err(ConfigError::InvalidCookieName {
-                name: name.to_owned(),
-            });
-        }
-        self.cookie_name = Arc::from(name);
+        self.cookie_name = checked_cookie_name(name)?;
         Ok(self)
     }
 
@@ -463,6 +458,16 @@ impl<T> Opened<T> {
             refresh_due: self.refresh_due,
         }
     }
+}
+
+/// `name` as a sealer keeps it, or the error for a name that is not a valid cookie name.
+pub(crate) fn checked_cookie_name(name: &str) -> Result<Arc<str>, ConfigError> {
+    if !is_valid_cookie_name(name) {
+        return Err(ConfigError::InvalidCookieName {
+            name: name.to_owned(),
+        });
+    }
+    Ok(Arc::from(name))
 }
 
 /// True for a cookie name of 1 to 256 HTTP token characters.
