@@ -19,7 +19,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use sealed_session::{Key, KeyRing, Sealer, Session, SessionLayer};
+use sealed_session::{Key, KeyError, KeyRing, Sealer, Session, SessionLayer};
 use serde_json::{json, Value};
 
 /// The app: one counting route behind the session layer.
@@ -41,11 +41,9 @@ async fn count(session: Session) -> Result<Json<Value>, (StatusCode, String)> {
 }
 
 /// The key ring from `SESSION_KEYS`, or an ephemeral one with a warning.
-pub fn keys_from_env() -> Result<KeyRing, Box<dyn std::error::Error>> {
-    match std::env::var("SESSION_KEYS") {
-        Ok(list) if !list.trim().is_empty() => Ok(KeyRing::from_base64_list(&list)
-            .map_err(|e| format!("SESSION_KEYS is not a key list: {e}"))?),
-        _ => {
+pub fn keys_from_env() -> Result<KeyRing, KeyError> {
+    match KeyRing::from_env("SESSION_KEYS") {
+        Err(KeyError::EnvNotSet { .. }) => {
             eprintln!(
                 "\n  WARNING: SESSION_KEYS is not set: using an EPHEMERAL key.\n  \
                  Every session ends when this process stops, and other instances cannot read\n  \
@@ -53,6 +51,7 @@ pub fn keys_from_env() -> Result<KeyRing, Box<dyn std::error::Error>> {
             );
             Ok(KeyRing::new(Key::generate()))
         }
+        keys => keys,
     }
 }
 

@@ -19,7 +19,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use sealed_session::{FastifySealer, Json as JsonCodec, KeyRing, Session, SessionLayer};
+use sealed_session::{FastifySealer, Json as JsonCodec, KeyError, KeyRing, Session, SessionLayer};
 use serde_json::{json, Value};
 
 /// The app: one counting route behind the session layer, with the plugin's cookie format.
@@ -42,10 +42,9 @@ async fn count(session: Session<JsonCodec>) -> Result<Json<Value>, (StatusCode, 
 
 /// The sealer from `SESSION_KEYS`, or from `SESSION_SECRET` and `SESSION_SALT`.
 pub fn sealer_from_env() -> Result<FastifySealer, Box<dyn std::error::Error>> {
-    if let Ok(list) = std::env::var("SESSION_KEYS") {
-        let keys = KeyRing::from_base64_list(&list)
-            .map_err(|e| format!("SESSION_KEYS is not a key list: {e}"))?;
-        return Ok(FastifySealer::new(keys));
+    match KeyRing::from_env("SESSION_KEYS") {
+        Err(KeyError::EnvNotSet { .. }) => {}
+        keys => return Ok(FastifySealer::new(keys?)),
     }
     let secret = std::env::var("SESSION_SECRET")
         .map_err(|_| "set SESSION_KEYS (base64 keys) or SESSION_SECRET")?;

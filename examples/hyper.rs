@@ -16,7 +16,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use sealed_session::{Key, KeyRing, Sealer, SessionCookie};
+use sealed_session::{Key, KeyError, KeyRing, Sealer, SessionCookie};
 
 async fn handle(
     cookies: Arc<SessionCookie<Sealer>>,
@@ -45,12 +45,12 @@ async fn handle(
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let keys = match std::env::var("SESSION_KEYS") {
-        Ok(list) if !list.trim().is_empty() => KeyRing::from_base64_list(&list)?,
-        _ => {
+    let keys = match KeyRing::from_env("SESSION_KEYS") {
+        Err(KeyError::EnvNotSet { .. }) => {
             eprintln!("\n  WARNING: SESSION_KEYS is not set: using an EPHEMERAL key.\n");
             KeyRing::new(Key::generate())
         }
+        keys => keys?,
     };
     let cookies = Arc::new(SessionCookie::new(Sealer::new(keys)));
     let port = match std::env::var("PORT") {

@@ -21,7 +21,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use sealed_session::{
-    CookieExpiry, DefaultName, Key, KeyRing, NamedSession, Sealer, SessionLayer, SessionName,
+    CookieExpiry, DefaultName, Key, KeyError, KeyRing, NamedSession, Sealer, SessionLayer,
+    SessionName,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -108,16 +109,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .unwrap_or_else(|_| "info,sealed_session=debug".into()),
         )
         .init();
-    let keys = match std::env::var("SESSION_KEYS") {
-        Ok(list) if !list.trim().is_empty() => KeyRing::from_base64_list(&list)
-            .map_err(|e| format!("SESSION_KEYS is not a key list: {e}"))?,
-        _ => {
+    let keys = match KeyRing::from_env("SESSION_KEYS") {
+        Err(KeyError::EnvNotSet { .. }) => {
             eprintln!(
                 "\n  WARNING: SESSION_KEYS is not set: using an EPHEMERAL key; every session \
                  ends when this process stops.\n"
             );
             KeyRing::new(Key::generate())
         }
+        keys => keys?,
     };
     let port = match std::env::var("PORT") {
         Ok(port) => port.parse().map_err(|e| format!("PORT {port:?}: {e}"))?,

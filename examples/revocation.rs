@@ -31,7 +31,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use sealed_session::{Key, KeyRing, Sealer, Session, SessionLayer};
+use sealed_session::{Key, KeyError, KeyRing, Sealer, Session, SessionLayer};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -183,16 +183,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .unwrap_or_else(|_| "info,sealed_session=debug".into()),
         )
         .init();
-    let keys = match std::env::var("SESSION_KEYS") {
-        Ok(list) if !list.trim().is_empty() => KeyRing::from_base64_list(&list)
-            .map_err(|e| format!("SESSION_KEYS is not a key list: {e}"))?,
-        _ => {
+    let keys = match KeyRing::from_env("SESSION_KEYS") {
+        Err(KeyError::EnvNotSet { .. }) => {
             eprintln!(
                 "\n  WARNING: SESSION_KEYS is not set: using an EPHEMERAL key; every session \
                  ends when this process stops.\n"
             );
             KeyRing::new(Key::generate())
         }
+        keys => keys?,
     };
     let port = match std::env::var("PORT") {
         Ok(port) => port.parse().map_err(|e| format!("PORT {port:?}: {e}"))?,

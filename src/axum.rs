@@ -178,28 +178,47 @@ impl<S: SessionSealer, I> Layer<I> for SessionLayer<S> {
     fn layer(&self, inner: I) -> Self::Service {
         SessionService {
             inner,
-            cookie: self.cookie.clone(),
-            validator: self.validator.clone(),
-            on_save_error: self.on_save_error,
+            shared: Arc::new(Shared {
+                name: Arc::from(self.cookie.name()),
+                cookie: self.cookie.clone(),
+                validator: self.validator.clone(),
+                on_save_error: self.on_save_error,
+            }),
         }
     }
 }
 
 /// The service [`SessionLayer`] wraps around an inner service.
-#[derive(Clone)]
 pub struct SessionService<I, S: SessionSealer> {
     inner: I,
+    shared: Arc<Shared<S>>,
+}
+
+/// What every request of a [`SessionService`] reads: shared, so that a request costs one
+/// reference count, not a copy of the sealer and the cookie attributes.
+struct Shared<S: SessionSealer> {
     cookie: SessionCookie<S>,
+    /// The cookie name, for the request's [`SessionSet`].
+    name: Arc<str>,
     validator: Option<Validator<S::Codec>>,
     on_save_error: OnSaveError,
+}
+
+impl<I: Clone, S: SessionSealer> Clone for SessionService<I, S> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            shared: Arc::clone(&self.shared),
+        }
+    }
 }
 
 impl<I, S: SessionSealer> fmt::Debug for SessionService<I, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionService")
-            .field("cookie", &self.cookie)
-            .field("validator", &self.validator.is_some())
-            .field("on_save_error", &self.on_save_error)
+            .field("cookie", &self.shared.cookie)
+            .field("validator", &self.shared.validator.is_some())
+            .field("on_save_error", &self.shared.on_save_error)
             .finish_non_exhaustive()
     }
 }
@@ -228,19 +247,18 @@ where
         if request
             .extensions()
             .get::<SessionSet>()
-            .is_some_and(|set| set.entries.iter().any(|e| *e.name == *self.cookie.name()))
+            .is_some_and(|set| set.entries.iter().any(|e| e.name == self.shared.name))
         {
             // An outer layer already handles this cookie (the layer was applied twice, say
             // on a router and on a nested one): it alone reads and writes it.
             return Box::pin(inner.call(request));
         }
-        let session = self.cookie.load(request.headers());
+        let shared = Arc::clone(&self.shared);
+        let session = shared.cookie.load(request.headers());
 
-        let cookie = self.cookie.clone();
-        let validator = self.validator.clone();
-        let on_save_error = self.on_save_error;
         Box::pin(async move {
-            let session = match validator {
+            let cookie = &shared.cookie;
+            let session = match &shared.validator {
                 // Only a session that opened from a cookie has anything to validate.
                 Some(validate) if session.created_at().is_some() => {
                     if validate(session.clone()).await {
@@ -262,7 +280,7 @@ where
             let extensions = request.extensions_mut();
             let mut set = extensions.remove::<SessionSet>().unwrap_or_default();
             set.entries.push(SetEntry {
-                name: Arc::from(cookie.name()),
+                name: Arc::clone(&shared.name),
                 codec: <S::Codec as Codec>::NAME,
                 session: Arc::new(session.clone()),
             });
@@ -279,10 +297,10 @@ where
                     tracing::error!(
                         cookie = cookie.name(),
                         error = %e,
-                        answer = ?on_save_error,
+                        answer = ?shared.on_save_error,
                         "session not saved"
                     );
-                    if on_save_error == OnSaveError::ServerError {
+                    if shared.on_save_error == OnSaveError::ServerError {
                         let mut failed = http::Response::new(ResBody::default());
                         *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
                         return Ok(failed);

@@ -27,15 +27,15 @@
 //! Before anything is allocated for them: the count is one digit checked against the cap; each
 //! chunk's raw text is checked against what one cookie can hold; the joined length is checked
 //! against the sealer's limit before the join allocates. The `Cookie` headers read are bounded
-//! by [`MAX_COOKIE_HEADER_BYTES`] as for unchunked cookies.
+//! by [`MAX_COOKIE_HEADER_BYTES`](crate::MAX_COOKIE_HEADER_BYTES) as for unchunked cookies.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
 use cookie::Cookie;
-use http::header::COOKIE;
 use http::HeaderMap;
 
-use crate::cookie::{WriteError, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES};
+use crate::cookie::{for_each_cookie, WriteError, MAX_CANDIDATES};
 use crate::sealer::MAX_COOKIE_SIZE;
 
 /// The most cookies one session may be split over (the first cookie and eight chunk cookies).
@@ -134,60 +134,47 @@ pub(crate) fn read(
     // chunks[k] for k in 1..MAX_CHUNKS; the first cookie of each chunk name wins.
     let mut chunks: [Option<String>; MAX_CHUNKS] = Default::default();
     let mut chunk_cookies = 0;
-    let mut budget = MAX_COOKIE_HEADER_BYTES;
 
-    for header in headers.get_all(COOKIE) {
-        let bytes = header.as_bytes();
-        if bytes.len() > budget {
-            tracing::debug!(
-                cookie = name,
-                "cookie headers over {MAX_COOKIE_HEADER_BYTES} bytes; the rest is ignored"
+    for_each_cookie(headers, name, |piece| {
+        let Some((raw_name, raw_value)) = piece.split_once('=') else {
+            return ControlFlow::Continue(());
+        };
+        let raw_name = raw_name.trim();
+        let index = if raw_name == name {
+            0
+        } else if let Some(index) = chunk_index(name, raw_name) {
+            chunk_cookies = chunk_cookies.max(index + 1);
+            if index >= max_chunks {
+                return ControlFlow::Continue(());
+            }
+            index
+        } else {
+            return ControlFlow::Continue(());
+        };
+        // A cookie of ours is at most MAX_COOKIE_SIZE bytes, name included, as sent.
+        if raw_name.len() + raw_value.trim().len() > MAX_COOKIE_SIZE {
+            tracing::warn!(
+                cookie = raw_name,
+                len = raw_value.len(),
+                "session cookie longer than any cookie this server writes; ignored"
             );
-            break;
+            return ControlFlow::Continue(());
         }
-        budget -= bytes.len();
-        let text = String::from_utf8_lossy(bytes);
-        for piece in text.split(';') {
-            let piece = piece.trim();
-            let Some((raw_name, raw_value)) = piece.split_once('=') else {
-                continue;
-            };
-            let raw_name = raw_name.trim();
-            let index = if raw_name == name {
-                0
-            } else if let Some(index) = chunk_index(name, raw_name) {
-                chunk_cookies = chunk_cookies.max(index + 1);
-                if index >= max_chunks {
-                    continue;
-                }
-                index
-            } else {
-                continue;
-            };
-            // A cookie of ours is at most MAX_COOKIE_SIZE bytes, name included, as sent.
-            if raw_name.len() + raw_value.trim().len() > MAX_COOKIE_SIZE {
-                tracing::warn!(
-                    cookie = raw_name,
-                    len = raw_value.len(),
-                    "session cookie longer than any cookie this server writes; ignored"
-                );
-                continue;
+        let Ok(cookie) = Cookie::parse_encoded(Cow::Borrowed(piece)) else {
+            return ControlFlow::Continue(());
+        };
+        let value = cookie.value().to_owned();
+        if index == 0 {
+            if firsts.len() < MAX_CANDIDATES {
+                firsts.push(value);
             }
-            let Ok(cookie) = Cookie::parse_encoded(Cow::Borrowed(piece)) else {
-                continue;
-            };
-            let value = cookie.value().to_owned();
-            if index == 0 {
-                if firsts.len() < MAX_CANDIDATES {
-                    firsts.push(value);
-                }
-            } else if let Some(slot) = chunks.get_mut(index) {
-                if slot.is_none() {
-                    *slot = Some(value);
-                }
+        } else if let Some(slot) = chunks.get_mut(index) {
+            if slot.is_none() {
+                *slot = Some(value);
             }
         }
-    }
+        ControlFlow::Continue(())
+    });
 
     let mut values = Vec::with_capacity(firsts.len());
     for first in firsts {
@@ -257,6 +244,7 @@ fn join(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::header::COOKIE;
     use http::HeaderValue;
 
     fn headers(cookies: &[(String, String)]) -> HeaderMap {

@@ -229,18 +229,12 @@ impl Codec for Json {
     /// One plain JSON object whose members are the entries' own JSON:
     /// `{"count":3,"user":{"id":7}}`.
     fn encode_entries(&self, entries: &Entries, out: &mut Vec<u8>) -> Result<(), CodecError> {
-        out.push(b'{');
-        for (i, (key, value)) in entries.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            serde_json::to_writer(&mut *out, key).map_err(|e| CodecError::new(Self::NAME, e))?;
-            out.push(b':');
-            // Every value came from `encode` or was checked by `decode_entries`.
-            out.extend_from_slice(value);
-        }
-        out.push(b'}');
-        Ok(())
+        write_json_object(
+            entries
+                .iter()
+                .map(|(key, value)| (key.as_str(), value.as_slice())),
+            out,
+        )
     }
 
     /// Reads a JSON object; each member's JSON text becomes one entry. Anything but an object
@@ -253,6 +247,26 @@ impl Codec for Json {
             .map(|(key, value)| (key, value.get().as_bytes().to_vec()))
             .collect())
     }
+}
+
+/// Append one JSON object of `members`, each a key and its value's JSON text (from
+/// [`Json::encode`], or checked by [`Json::decode_entries`]), in the order given.
+#[cfg(feature = "json")]
+pub(crate) fn write_json_object<'a>(
+    members: impl Iterator<Item = (&'a str, &'a [u8])>,
+    out: &mut Vec<u8>,
+) -> Result<(), CodecError> {
+    out.push(b'{');
+    for (i, (key, value)) in members.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut *out, key).map_err(|e| CodecError::new(Json::NAME, e))?;
+        out.push(b':');
+        out.extend_from_slice(value);
+    }
+    out.push(b'}');
+    Ok(())
 }
 
 /// The codec [`Sealer::new`](crate::Sealer::new) uses: [`Bincode`] when its feature is on, else

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use cookie::time::{Duration as CookieDuration, OffsetDateTime};
@@ -422,14 +423,25 @@ impl<S: SessionSealer> SessionCookie<S> {
         session: &Session<S::Codec>,
     ) -> Result<Vec<HeaderValue>, WriteError> {
         let now = self.sealer.now();
-        match session.write_plan(now) {
+        let request_chunks = session.request_chunks();
+        session.write_plan(now, |plan| self.values_for(plan, now, request_chunks))
+    }
+
+    /// The `Set-Cookie` values for `plan`, `request_chunks` being the chunk cookies the request
+    /// carried.
+    fn values_for(
+        &self,
+        plan: WritePlan<'_>,
+        now: u64,
+        request_chunks: usize,
+    ) -> Result<Vec<HeaderValue>, WriteError> {
+        match plan {
             WritePlan::Nothing => Ok(Vec::new()),
             WritePlan::Remove => {
                 let mut values = vec![self.removal()?];
                 // Destroying a chunked session expires every chunk cookie there may be.
                 if self.attributes.max_chunks > 1 {
-                    let all =
-                        MAX_CHUNKS.min(self.attributes.max_chunks.max(session.request_chunks()));
+                    let all = MAX_CHUNKS.min(self.attributes.max_chunks.max(request_chunks));
                     for index in 1..all {
                         values.push(self.chunk_removal(index)?);
                     }
@@ -441,7 +453,7 @@ impl<S: SessionSealer> SessionCookie<S> {
                 created_at,
                 expiry,
             } => {
-                let sealed = match self.sealer.seal_session(&entries, created_at, now) {
+                let sealed = match self.sealer.seal_session(entries, created_at, now) {
                     Ok(sealed) => sealed,
                     // Opened within the clock-skew leeway after its absolute deadline: the
                     // session is over and cannot be extended; the browser's copy goes too.
@@ -488,7 +500,7 @@ impl<S: SessionSealer> SessionCookie<S> {
                     values.push(header_value(&cookie)?);
                 }
                 // The session shrank: expire the chunk cookies the browser still holds.
-                for index in written.max(1)..session.request_chunks().min(MAX_CHUNKS) {
+                for index in written.max(1)..request_chunks.min(MAX_CHUNKS) {
                     values.push(self.chunk_removal(index)?);
                 }
                 Ok(values)
@@ -586,6 +598,35 @@ fn encode_value(value: &str) -> String {
 /// ```
 pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
     let mut found = Vec::new();
+    for_each_cookie(headers, name, |piece| {
+        // Cheap name test before the cookie crate parses and decodes the piece.
+        if piece.len() <= name.len() || !piece.contains('=') {
+            return ControlFlow::Continue(());
+        }
+        let Ok(cookie) = Cookie::parse_encoded(Cow::Borrowed(piece)) else {
+            return ControlFlow::Continue(());
+        };
+        // An empty value is what a removal leaves behind: no session, nothing to report.
+        if cookie.name() == name && !cookie.value().is_empty() {
+            found.push(cookie.value().to_owned());
+            if found.len() == MAX_CANDIDATES {
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    found
+}
+
+/// Call `f` with each trimmed, `;`-separated piece of the request's `Cookie` headers, in the
+/// order sent, until it breaks, reading at most [`MAX_COOKIE_HEADER_BYTES`] of headers. Bytes
+/// that are not UTF-8 are replaced first (they cannot be part of a sealed value). `name`, the
+/// session cookie's, is for the log line when headers are cut off.
+pub(crate) fn for_each_cookie(
+    headers: &HeaderMap,
+    name: &str,
+    mut f: impl FnMut(&str) -> ControlFlow<()>,
+) {
     let mut budget = MAX_COOKIE_HEADER_BYTES;
     for header in headers.get_all(COOKIE) {
         let bytes = header.as_bytes();
@@ -594,29 +635,16 @@ pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
                 cookie = name,
                 "cookie headers over {MAX_COOKIE_HEADER_BYTES} bytes; the rest is ignored"
             );
-            break;
+            return;
         }
         budget -= bytes.len();
         let text = String::from_utf8_lossy(bytes);
         for piece in text.split(';') {
-            let piece = piece.trim();
-            // Cheap name test before the cookie crate parses and decodes the piece.
-            if piece.len() <= name.len() || !piece.contains('=') {
-                continue;
-            }
-            let Ok(cookie) = Cookie::parse_encoded(Cow::Borrowed(piece)) else {
-                continue;
-            };
-            // An empty value is what a removal leaves behind: no session, nothing to report.
-            if cookie.name() == name && !cookie.value().is_empty() {
-                found.push(cookie.value().to_owned());
-                if found.len() == MAX_CANDIDATES {
-                    return found;
-                }
+            if f(piece.trim()).is_break() {
+                return;
             }
         }
     }
-    found
 }
 
 /// Log why a session cookie did not open: `warn` where the value looks tampered with, forged

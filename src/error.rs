@@ -39,6 +39,20 @@ pub enum KeyError {
         /// Why it did not parse.
         reason: Box<KeyError>,
     },
+    /// The environment variable [`KeyRing::from_env`](crate::KeyRing::from_env) reads is not
+    /// set, or is blank.
+    EnvNotSet {
+        /// The variable's name.
+        var: String,
+    },
+    /// The environment variable [`KeyRing::from_env`](crate::KeyRing::from_env) reads does
+    /// not hold a key list.
+    Env {
+        /// The variable's name.
+        var: String,
+        /// Why its value did not parse (which names no key material).
+        reason: Box<KeyError>,
+    },
 }
 
 impl fmt::Display for KeyError {
@@ -56,6 +70,12 @@ impl fmt::Display for KeyError {
             Self::EmptyRing => f.write_str("a key ring needs at least one key"),
             Self::DuplicateKeyId(id) => write!(f, "two keys in the ring share key id {id}"),
             Self::ListEntry { index, reason } => write!(f, "key #{index} of the list: {reason}"),
+            Self::EnvNotSet { var } => write!(
+                f,
+                "environment variable {var} is not set; it should hold base64 keys, \
+                 comma-separated, newest first"
+            ),
+            Self::Env { var, reason } => write!(f, "environment variable {var}: {reason}"),
         }
     }
 }
@@ -63,7 +83,7 @@ impl fmt::Display for KeyError {
 impl std::error::Error for KeyError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::ListEntry { reason, .. } => Some(reason.as_ref()),
+            Self::ListEntry { reason, .. } | Self::Env { reason, .. } => Some(reason.as_ref()),
             _ => None,
         }
     }

@@ -14,6 +14,8 @@
 //! `now < __ts + expiry`.
 
 use std::fmt;
+use std::iter;
+use std::ops::Bound::{Excluded, Unbounded};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,11 +24,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::clock::{Clock, SystemClock};
-use crate::codec::{Codec as _, Entries, Json};
+use crate::codec::{write_json_object, Codec as _, Entries, Json};
 use crate::error::{CodecError, ConfigError, KeyError, OpenError, SealError};
 use crate::key::{DeriveParams, Key, KeyId};
 use crate::ring::KeyRing;
-use crate::sealer::{is_valid_cookie_name, MAX_COOKIE_SIZE};
+use crate::sealer::{checked_cookie_name, MAX_COOKIE_SIZE};
 use crate::session::{OpenedSession, SealedSession, SessionSealer};
 
 mod envelope;
@@ -172,12 +174,7 @@ impl FastifySealer {
 
     /// The cookie name, refusing an invalid one with an error.
     pub fn try_cookie_name(mut self, name: &str) -> Result<Self, ConfigError> {
-        if !is_valid_cookie_name(name) {
-            return Err(ConfigError::InvalidCookieName {
-                name: name.to_owned(),
-            });
-        }
-        self.cookie_name = Arc::from(name);
+        self.cookie_name = checked_cookie_name(name)?;
         Ok(self)
     }
 
@@ -408,10 +405,17 @@ impl SessionSealer for FastifySealer {
         _created_at: u64,
         now: u64,
     ) -> Result<SealedSession, SealError> {
-        let mut object = entries.clone();
-        object.insert(FASTIFY_TS_FIELD.to_owned(), now.to_string().into_bytes());
+        // The entries with `__ts` = now in its sorted place (replacing any entry of that name),
+        // written without copying the map.
+        let ts = now.to_string();
+        let before = entries.range::<str, _>((Unbounded, Excluded(FASTIFY_TS_FIELD)));
+        let after = entries.range::<str, _>((Excluded(FASTIFY_TS_FIELD), Unbounded));
+        let members = before
+            .map(|(key, value)| (key.as_str(), value.as_slice()))
+            .chain(iter::once((FASTIFY_TS_FIELD, ts.as_bytes())))
+            .chain(after.map(|(key, value)| (key.as_str(), value.as_slice())));
         let value = envelope::seal(self.ring.primary(), |buf| {
-            Json.encode_entries(&object, buf).map_err(SealError::Encode)
+            write_json_object(members, buf).map_err(SealError::Encode)
         })?;
         let expires_at = now.saturating_add(self.expiry).saturating_sub(1);
         Ok(SealedSession::new(value, expires_at))
@@ -518,6 +522,27 @@ mod tests {
         assert_eq!(
             base64::engine::general_purpose::STANDARD.encode(FASTIFY_DEFAULT_SALT),
             "mq9hDxBVDbspDR6nLfFT1g=="
+        );
+    }
+
+    #[test]
+    fn a_sealed_session_has_ts_of_the_seal_beside_entries_sorted_around_it() {
+        let sealer = FastifySealer::new(Key::generate());
+        let mut entries = Entries::new();
+        for (key, value) in [
+            ("Upper", "1"),
+            ("__ts", "\"stale\""),
+            ("_a", "2"),
+            ("z", "3"),
+        ] {
+            entries.insert(key.to_owned(), value.as_bytes().to_vec());
+        }
+        let sealed = sealer.seal_session(&entries, 5, 1_000).unwrap();
+        let opened = sealer.open_at::<Value>(&sealed.value, 1_000).unwrap();
+        assert_eq!(opened.ts(), 1_000);
+        assert_eq!(
+            opened.value(),
+            &serde_json::json!({ "Upper": 1, "_a": 2, "z": 3 })
         );
     }
 }

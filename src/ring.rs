@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use zeroize::Zeroizing;
+
 use crate::error::KeyError;
 use crate::key::{Key, KeyId};
 
@@ -94,6 +96,47 @@ impl KeyRing {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Self::from_keys(keys)
+    }
+
+    /// The ring from the environment variable `var`, holding a list as
+    /// [`from_base64_list`](Self::from_base64_list) reads it: `SESSION_KEYS=NEW,OLDER`.
+    ///
+    /// Errors name the variable, never its value: [`KeyError::EnvNotSet`] when it is unset or
+    /// blank (so that a program can choose to refuse to start, or to fall back to something
+    /// else), [`KeyError::Env`] when it does not parse. The copy of the value read here is
+    /// wiped once parsed.
+    ///
+    /// # Example
+    /// ```
+    /// use sealed_session::{Key, KeyError, KeyRing};
+    /// # std::env::set_var("DOC_SESSION_KEYS", Key::generate().to_base64());
+    /// # std::env::set_var("DOC_BAD_KEYS", "c2VjcmV0");
+    /// let ring = KeyRing::from_env("DOC_SESSION_KEYS")?;
+    /// assert_eq!(ring.len(), 1);
+    ///
+    /// let unset = KeyRing::from_env("DOC_UNSET_KEYS").unwrap_err();
+    /// assert_eq!(unset, KeyError::EnvNotSet { var: "DOC_UNSET_KEYS".into() });
+    /// // A bad list is named by its variable; the value itself is not repeated.
+    /// let bad = KeyRing::from_env("DOC_BAD_KEYS").unwrap_err();
+    /// assert!(matches!(&bad, KeyError::Env { var, .. } if var == "DOC_BAD_KEYS"));
+    /// assert!(!bad.to_string().contains("c2VjcmV0"));
+    /// # Ok::<(), KeyError>(())
+    /// ```
+    pub fn from_env(var: &str) -> Result<Self, KeyError> {
+        let not_set = || KeyError::EnvNotSet {
+            var: var.to_owned(),
+        };
+        let invalid = |reason| KeyError::Env {
+            var: var.to_owned(),
+            reason: Box::new(reason),
+        };
+        let value = std::env::var_os(var).ok_or_else(not_set)?;
+        // Not UTF-8, so not base64 either.
+        let value = Zeroizing::new(value.into_string().map_err(|_| invalid(KeyError::Base64))?);
+        if value.trim().is_empty() {
+            return Err(not_set());
+        }
+        Self::from_base64_list(&value).map_err(invalid)
     }
 
     /// The ring as the comma-separated list [`from_base64_list`](Self::from_base64_list) reads.

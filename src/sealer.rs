@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::clock::{unix_seconds, Clock, SystemClock};
 use crate::codec::{Codec, DefaultCodec};
 use crate::envelope::{self, SealFailure, Times, MAX_NAME_LEN};
-use crate::error::{ConfigError, OpenError, SealError};
+use crate::error::{CodecError, ConfigError, OpenError, SealError};
 use crate::key::KeyId;
 use crate::ring::KeyRing;
 
@@ -122,12 +122,7 @@ impl<C: Codec> Sealer<C> {
 
     /// The cookie name, refusing an invalid one with an error.
     pub fn try_cookie_name(mut self, name: &str) -> Result<Self, ConfigError> {
-        if !is_valid_cookie_name(name) {
-            return Err(ConfigError::InvalidCookieName {
-                name: name.to_owned(),
-            });
-        }
-        self.cookie_name = Arc::from(name);
+        self.cookie_name = checked_cookie_name(name)?;
         Ok(self)
     }
 
@@ -246,10 +241,7 @@ impl<C: Codec> Sealer<C> {
         now: u64,
     ) -> Result<String, SealError> {
         self.seal_payload_at(created_at, now, |buf| self.codec.encode(value, buf))
-            .map_err(|e| match e {
-                SealPayloadError::Seal(e) => e,
-                SealPayloadError::Payload(e) => SealError::Encode(e),
-            })
+            .map(|sealed| sealed.value)
     }
 
     /// Seal payload bytes the caller has already encoded, as a session that began at
@@ -262,24 +254,23 @@ impl<C: Codec> Sealer<C> {
     ) -> Result<String, SealError> {
         self.seal_payload_at(created_at, now, |buf| {
             buf.extend_from_slice(payload);
-            Ok::<(), SealError>(())
+            Ok(())
         })
-        .map_err(|e| match e {
-            SealPayloadError::Seal(e) | SealPayloadError::Payload(e) => e,
-        })
+        .map(|sealed| sealed.value)
     }
 
-    fn seal_payload_at<E>(
+    /// Seal the payload `write_payload` appends (straight into the envelope's buffer) as a
+    /// session that began at `created_at`, sealed at `now`; the value comes back with the
+    /// deadline sealed into it. The one place the deadline is computed.
+    pub(crate) fn seal_payload_at(
         &self,
         created_at: u64,
         now: u64,
-        write_payload: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
-    ) -> Result<String, SealPayloadError<E>> {
+        write_payload: impl FnOnce(&mut Vec<u8>) -> Result<(), CodecError>,
+    ) -> Result<Sealed, SealError> {
         let absolute = created_at.saturating_add(self.max_lifetime);
         if now >= absolute {
-            return Err(SealPayloadError::Seal(SealError::LifetimeExceeded {
-                ended_at: absolute,
-            }));
+            return Err(SealError::LifetimeExceeded { ended_at: absolute });
         }
         let expires_at = match self.idle_timeout {
             Some(idle) => absolute.min(now.saturating_add(idle)),
@@ -296,17 +287,17 @@ impl<C: Codec> Sealer<C> {
             write_payload,
         )
         .map_err(|e| match e {
-            SealFailure::Payload(e) => SealPayloadError::Payload(e),
-            SealFailure::Cipher => SealPayloadError::Seal(SealError::Encrypt),
+            SealFailure::Payload(e) => SealError::Encode(e),
+            SealFailure::Cipher => SealError::Encrypt,
         })?;
         let size = self.cookie_name.len() + value.len();
         if size > self.max_cookie_size {
-            return Err(SealPayloadError::Seal(SealError::TooLarge {
+            return Err(SealError::TooLarge {
                 size,
                 max: self.max_cookie_size,
-            }));
+            });
         }
-        Ok(value)
+        Ok(Sealed { value, expires_at })
     }
 
     /// Open a cookie value sealed by this sealer (or one sharing a key of its ring and its
@@ -383,9 +374,12 @@ impl<C: Codec> Sealer<C> {
     }
 }
 
-enum SealPayloadError<E> {
-    Seal(SealError),
-    Payload(E),
+/// A freshly sealed value and the deadline sealed into it.
+pub(crate) struct Sealed {
+    pub(crate) value: String,
+    /// Unix seconds after which the value stops opening: the earlier of the idle and absolute
+    /// deadlines.
+    pub(crate) expires_at: u64,
 }
 
 impl<C: Codec> fmt::Debug for Sealer<C> {
@@ -464,6 +458,16 @@ impl<T> Opened<T> {
             refresh_due: self.refresh_due,
         }
     }
+}
+
+/// `name` as a sealer keeps it, or the error for a name that is not a valid cookie name.
+pub(crate) fn checked_cookie_name(name: &str) -> Result<Arc<str>, ConfigError> {
+    if !is_valid_cookie_name(name) {
+        return Err(ConfigError::InvalidCookieName {
+            name: name.to_owned(),
+        });
+    }
+    Ok(Arc::from(name))
 }
 
 /// True for a cookie name of 1 to 256 HTTP token characters.

@@ -168,17 +168,11 @@ impl<C: Codec> SessionSealer for Sealer<C> {
         created_at: u64,
         now: u64,
     ) -> Result<SealedSession, SealError> {
-        let mut payload = Vec::new();
-        self.codec_ref()
-            .encode_entries(entries, &mut payload)
-            .map_err(SealError::Encode)?;
-        let value = self.seal_bytes_at(&payload, created_at, now)?;
-        let absolute = created_at.saturating_add(self.lifetime().as_secs());
-        let expires_at = match self.idle() {
-            Some(idle) => absolute.min(now.saturating_add(idle.as_secs())),
-            None => absolute,
-        };
-        Ok(SealedSession { value, expires_at })
+        // Encoded straight into the envelope's buffer; the deadline is the sealer's.
+        let sealed = self.seal_payload_at(created_at, now, |buf| {
+            self.codec_ref().encode_entries(entries, buf)
+        })?;
+        Ok(SealedSession::new(sealed.value, sealed.expires_at))
     }
 }
 
@@ -488,26 +482,31 @@ impl<C: Codec> Session<C> {
         self.lock().request_chunks
     }
 
-    /// What the HTTP layer should do with this session when the response is sent.
-    pub(crate) fn write_plan(&self, now: u64) -> WritePlan {
+    /// What the HTTP layer should do with this session when the response is sent, handed to
+    /// `f` with the session locked, so that the entries are sealed where they are instead of
+    /// copied out. `f` must not call back into this session.
+    pub(crate) fn write_plan<R>(&self, now: u64, f: impl FnOnce(WritePlan<'_>) -> R) -> R {
         let state = self.lock();
-        let expiry = state.cookie_expiry;
-        if state.destroyed || (state.entries.is_empty() && state.changed) {
+        f(state.write_plan(now))
+    }
+}
+
+impl State {
+    fn write_plan(&self, now: u64) -> WritePlan<'_> {
+        if self.destroyed || (self.entries.is_empty() && self.changed) {
             // An empty session is not worth a cookie; remove one the browser holds.
-            return if state.destroyed || state.had_cookie {
+            return if self.destroyed || self.had_cookie {
                 WritePlan::Remove
             } else {
                 WritePlan::Nothing
             };
         }
-        if state.entries.is_empty() {
-            return WritePlan::Nothing;
-        }
-        if state.changed || state.needs_reseal || state.idle_refresh_due {
+        if !self.entries.is_empty() && (self.changed || self.needs_reseal || self.idle_refresh_due)
+        {
             return WritePlan::Seal {
-                entries: state.entries.clone(),
-                created_at: state.created_at.unwrap_or(now),
-                expiry,
+                entries: &self.entries,
+                created_at: self.created_at.unwrap_or(now),
+                expiry: self.cookie_expiry,
             };
         }
         WritePlan::Nothing
@@ -516,11 +515,11 @@ impl<C: Codec> Session<C> {
 
 /// What to send for a session.
 #[derive(Debug)]
-pub(crate) enum WritePlan {
+pub(crate) enum WritePlan<'a> {
     Nothing,
     Remove,
     Seal {
-        entries: Entries,
+        entries: &'a Entries,
         created_at: u64,
         expiry: Option<CookieExpiry>,
     },
@@ -624,11 +623,27 @@ mod tests {
     use crate::key::Key;
 
     fn plan_kind(session: &Session) -> &'static str {
-        match session.write_plan(1_000) {
+        session.write_plan(1_000, |plan| match plan {
             WritePlan::Nothing => "nothing",
             WritePlan::Remove => "remove",
             WritePlan::Seal { .. } => "seal",
-        }
+        })
+    }
+
+    /// The `created_at` a seal of `session` at 1000 would keep; panics if it would not seal.
+    fn sealed_created_at(session: &Session) -> u64 {
+        session.write_plan(1_000, |plan| match plan {
+            WritePlan::Seal { created_at, .. } => created_at,
+            other => panic!("expected a seal, got {other:?}"),
+        })
+    }
+
+    /// The entries a seal of `session` would write; panics if it would not seal.
+    fn sealed_entries<C: Codec>(session: &Session<C>) -> Entries {
+        session.write_plan(1_000, |plan| match plan {
+            WritePlan::Seal { entries, .. } => entries.clone(),
+            other => panic!("expected a seal, got {other:?}"),
+        })
     }
 
     /// `value` as the default codec stores it, so that the tests hold whichever codec that is.
@@ -655,10 +670,7 @@ mod tests {
         let session: Session = Session::default();
         session.insert("a", 1u8).unwrap();
         assert!(session.is_changed());
-        match session.write_plan(1_000) {
-            WritePlan::Seal { created_at, .. } => assert_eq!(created_at, 1_000),
-            other => panic!("expected a seal, got {other:?}"),
-        }
+        assert_eq!(sealed_created_at(&session), 1_000);
     }
 
     #[test]
@@ -690,10 +702,7 @@ mod tests {
             o.needs_reseal = reseal;
             o.idle_refresh_due = refresh;
             let session = Session::from_opened(DefaultCodec::default(), o);
-            match session.write_plan(1_000) {
-                WritePlan::Seal { created_at, .. } => assert_eq!(created_at, 900),
-                other => panic!("expected a seal, got {other:?}"),
-            }
+            assert_eq!(sealed_created_at(&session), 900);
         }
     }
 
@@ -708,10 +717,7 @@ mod tests {
         session.insert("flash", "bye").unwrap();
         assert!(!session.is_destroyed());
         assert_eq!(session.created_at(), None);
-        match session.write_plan(1_000) {
-            WritePlan::Seal { created_at, .. } => assert_eq!(created_at, 1_000),
-            other => panic!("expected a seal, got {other:?}"),
-        }
+        assert_eq!(sealed_created_at(&session), 1_000);
     }
 
     #[test]
@@ -788,9 +794,7 @@ mod tests {
         let session = Session::new(crate::codec::Postcard);
         session.insert("n", 300u32).unwrap();
         session.insert("name", "ada").unwrap();
-        let WritePlan::Seal { entries, .. } = session.write_plan(1_000) else {
-            panic!("expected a seal");
-        };
+        let entries = sealed_entries(&session);
         let sealed = sealer.seal_session(&entries, 1_000, 1_000).unwrap();
         let opened = sealer.open_session(&sealed.value, 1_000).unwrap();
         let back = Session::from_opened(crate::codec::Postcard, opened);
@@ -818,9 +822,7 @@ mod tests {
         session
             .insert("user", serde_json::json!({"id": 7, "name": "ada"}))
             .unwrap();
-        let WritePlan::Seal { entries, .. } = session.write_plan(1) else {
-            panic!("expected a seal");
-        };
+        let entries = sealed_entries(&session);
         let mut out = Vec::new();
         Json.encode_entries(&entries, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
