@@ -632,7 +632,17 @@ fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &str {
 /// A sealed value as a cookie value: percent-encoded where it holds bytes outside the
 /// cookie-octet set (never for base64url), borrowed otherwise.
 fn encode_value(value: &str) -> Cow<'_, str> {
-    percent_encoding::utf8_percent_encode(value, VALUE_ENCODE_SET).into()
+    if value.bytes().any(needs_escape) {
+        percent_encoding::utf8_percent_encode(value, VALUE_ENCODE_SET).into()
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// Whether `encode_value` escapes `byte`: non-ASCII and every byte of [`VALUE_ENCODE_SET`],
+/// tested without the encoder's per-byte table walk.
+fn needs_escape(byte: u8) -> bool {
+    byte <= b' ' || byte >= 0x7f || matches!(byte, b'"' | b',' | b';' | b'\\' | b'%')
 }
 
 /// The percent-decoded values of every cookie named `name` in the request's `Cookie`
@@ -696,7 +706,12 @@ fn name_matches(raw_name: &[u8], name: &str) -> bool {
 /// whitespace trimmed, then percent-decoded. `None` when the decoded bytes are not UTF-8.
 /// Borrowed whenever there is nothing to replace or decode.
 pub(crate) fn decode(raw: &[u8]) -> Option<Cow<'_, str>> {
-    match String::from_utf8_lossy(raw) {
+    // `from_utf8` checks ASCII a word at a time; the lossy repair only runs on bad bytes.
+    let text = match std::str::from_utf8(raw) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(raw),
+    };
+    match text {
         Cow::Borrowed(text) => {
             let text = text.trim();
             if text.contains('%') {
@@ -897,6 +912,14 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_escape_test_agrees_with_the_encode_set() {
+        for byte in 0..=u8::MAX {
+            let encoded = percent_encoding::percent_encode(&[byte], VALUE_ENCODE_SET).to_string();
+            assert_eq!(needs_escape(byte), encoded.len() > 1, "{byte:#04x}");
         }
     }
 
