@@ -110,7 +110,11 @@ fn counter(c: &mut Criterion) {
 
     // The session cookie of a first visit, as the load test sends it on every request.
     let first = runtime
-        .block_on(sessions.clone().oneshot(Request::get("/").body(Body::empty()).unwrap()))
+        .block_on(
+            sessions
+                .clone()
+                .oneshot(Request::get("/").body(Body::empty()).unwrap()),
+        )
         .unwrap();
     let line = cookie_line(&pair(&first.headers()[header::SET_COOKIE]));
 
@@ -128,7 +132,9 @@ fn counter(c: &mut Criterion) {
     };
     let (parts, body) = call(&sessions);
     assert!(parts.headers.contains_key(header::SET_COOKIE));
-    assert!(std::str::from_utf8(&body).unwrap().contains("requested 2 times"));
+    assert!(std::str::from_utf8(&body)
+        .unwrap()
+        .contains("requested 2 times"));
     assert!(!call(&plain).0.headers.contains_key(header::SET_COOKIE));
 
     let mut group = c.benchmark_group("counter");

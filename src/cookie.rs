@@ -359,7 +359,7 @@ impl<S: SessionSealer> SessionCookie<S> {
     /// The session for a request: opened from its cookie, or new and empty when there is no
     /// cookie or none opens. Never fails; each cookie that does not open is logged with the
     /// reason through `tracing` (`warn` for values that look tampered with or forged, `debug`
-    /// for a plain missing or expired one).
+    /// for a plain missing, expired or revoked one).
     pub fn load(&self, headers: &HeaderMap) -> Session<S::Codec> {
         let name = self.sealer.name();
         let codec = self.sealer.session_codec().clone();
@@ -472,14 +472,15 @@ impl<S: SessionSealer> SessionCookie<S> {
                 let sealed = match self.sealer.seal_session(entries, created_at, now) {
                     Ok(sealed) => sealed,
                     // Opened within the clock-skew leeway after its absolute deadline: the
-                    // session is over and cannot be extended; the browser's copy goes too.
+                    // session is over and cannot be extended; the browser's copy goes too,
+                    // chunk cookies included.
                     Err(SealError::LifetimeExceeded { ended_at }) => {
                         tracing::debug!(
                             cookie = self.sealer.name(),
                             ended_at,
                             "session reached its absolute lifetime; cookie removed"
                         );
-                        return Ok(vec![self.removal()?]);
+                        return self.values_for(WritePlan::Remove, now, request_chunks);
                     }
                     Err(e) => return Err(e.into()),
                 };

@@ -323,7 +323,9 @@ impl<C: Codec> Sealer<C> {
         self.open_payload_at(value, now, |payload| Ok(payload.to_vec()))
     }
 
-    fn open_payload_at<T>(
+    /// Open a value and hand its authenticated payload to `decode` (inside the envelope's
+    /// buffer, wiped when it returns); every check but the codec's runs first.
+    pub(crate) fn open_payload_at<T>(
         &self,
         value: &str,
         now: u64,

@@ -6,8 +6,10 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 use http::{header, HeaderMap, HeaderValue};
+use std::time::Duration;
+
 use sealed_session::{
-    Key, Sealer, Session, SessionCookie, SessionLayer, WriteError, MAX_COOKIE_SIZE,
+    Key, ManualClock, Sealer, Session, SessionCookie, SessionLayer, WriteError, MAX_COOKIE_SIZE,
 };
 use serde::Deserialize;
 
@@ -293,6 +295,42 @@ fn chunking_works_through_the_plain_http_helpers() {
     );
     // Unchanged: nothing to send.
     assert!(cookies.set_cookie_values(&again).unwrap().is_empty());
+}
+
+#[test]
+fn a_chunked_session_past_its_absolute_lifetime_has_every_chunk_expired() {
+    let clock = ManualClock::new(1_700_000_000);
+    let sealer = sealer()
+        .max_lifetime(Duration::from_secs(100))
+        .clock(clock.clone());
+    let cookies = SessionCookie::new(sealer).max_chunks(CAP);
+    let session = cookies.load(&HeaderMap::new());
+    session.insert("blob", "b".repeat(6_000)).unwrap();
+    let set: Vec<String> = cookies
+        .set_cookie_values(&session)
+        .unwrap()
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let mut request = HeaderMap::new();
+    request.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&cookie_header(&set)).unwrap(),
+    );
+    // Past the absolute deadline but within the leeway: it opens, and cannot be sealed again.
+    clock.advance(Duration::from_secs(130));
+    let late = cookies.load(&request);
+    assert!(late.get::<String>("blob").unwrap().is_some());
+    late.touch();
+    let removed: Vec<String> = cookies
+        .set_cookie_values(&late)
+        .unwrap()
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .filter(|c| crate::is_removal(c))
+        .map(|c| pair(&c).split_once('=').unwrap().0.to_owned())
+        .collect();
+    assert_eq!(removed, ["session", "session.1", "session.2"]);
 }
 
 #[test]
