@@ -640,11 +640,23 @@ fn encode_value(value: &str) -> Cow<'_, str> {
     }
 }
 
-/// Whether `encode_value` escapes `byte`: non-ASCII and every byte of [`VALUE_ENCODE_SET`],
-/// tested without the encoder's per-byte table walk.
+/// Whether `encode_value` escapes `byte`: non-ASCII and every byte of [`VALUE_ENCODE_SET`].
 fn needs_escape(byte: u8) -> bool {
-    byte <= b' ' || byte >= 0x7f || matches!(byte, b'"' | b',' | b';' | b'\\' | b'%')
+    ESCAPED[usize::from(byte)]
 }
+
+/// [`needs_escape`] as a table: one load per byte instead of the encoder's bit-set walk.
+static ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        // `byte < 256`: the cast cannot truncate.
+        let b = byte as u8;
+        table[byte] = b <= b' ' || b >= 0x7f || matches!(b, b'"' | b',' | b';' | b'\\' | b'%');
+        byte += 1;
+    }
+    table
+};
 
 /// The percent-decoded values of every cookie named `name` in the request's `Cookie`
 /// headers, in the order sent, at most [`MAX_CANDIDATES`] of them and reading at most
