@@ -29,13 +29,11 @@
 //! against the sealer's limit before the join allocates. The `Cookie` headers read are bounded
 //! by [`MAX_COOKIE_HEADER_BYTES`](crate::MAX_COOKIE_HEADER_BYTES) as for unchunked cookies.
 
-use std::borrow::Cow;
 use std::ops::ControlFlow;
 
-use cookie::Cookie;
 use http::HeaderMap;
 
-use crate::cookie::{for_each_cookie, WriteError, MAX_CANDIDATES};
+use crate::cookie::{decode, for_each_cookie, WriteError, MAX_CANDIDATES};
 use crate::sealer::MAX_COOKIE_SIZE;
 
 /// The most cookies one session may be split over (the first cookie and eight chunk cookies).
@@ -135,10 +133,9 @@ pub(crate) fn read(
     let mut chunks: [Option<String>; MAX_CHUNKS] = Default::default();
     let mut chunk_cookies = 0;
 
-    for_each_cookie(headers, name, |piece| {
-        let Some((raw_name, raw_value)) = piece.split_once('=') else {
-            return ControlFlow::Continue(());
-        };
+    for_each_cookie(headers, name, |raw_name_bytes, raw_value| {
+        // Names are compared as sent, trimmed but not decoded.
+        let raw_name = String::from_utf8_lossy(raw_name_bytes);
         let raw_name = raw_name.trim();
         let index = if raw_name == name {
             0
@@ -152,7 +149,7 @@ pub(crate) fn read(
             return ControlFlow::Continue(());
         };
         // A cookie of ours is at most MAX_COOKIE_SIZE bytes, name included, as sent.
-        if raw_name.len() + raw_value.trim().len() > MAX_COOKIE_SIZE {
+        if raw_name.len() + raw_value.len() > MAX_COOKIE_SIZE {
             tracing::warn!(
                 cookie = raw_name,
                 len = raw_value.len(),
@@ -160,10 +157,11 @@ pub(crate) fn read(
             );
             return ControlFlow::Continue(());
         }
-        let Ok(cookie) = Cookie::parse_encoded(Cow::Borrowed(piece)) else {
+        // A name or value that is not UTF-8 once percent-decoded is not a cookie.
+        let (Some(_), Some(value)) = (decode(raw_name_bytes), decode(raw_value)) else {
             return ControlFlow::Continue(());
         };
-        let value = cookie.value().to_owned();
+        let value = value.into_owned();
         if index == 0 {
             if firsts.len() < MAX_CANDIDATES {
                 firsts.push(value);

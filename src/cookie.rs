@@ -7,8 +7,6 @@ use std::fmt;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
-use cookie::time::{Duration as CookieDuration, OffsetDateTime};
-use cookie::{Cookie, Expiration};
 use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue};
 use percent_encoding::{AsciiSet, CONTROLS};
@@ -365,48 +363,66 @@ impl<S: SessionSealer> SessionCookie<S> {
     pub fn load(&self, headers: &HeaderMap) -> Session<S::Codec> {
         let name = self.sealer.name();
         let codec = self.sealer.session_codec().clone();
-        let (candidates, chunk_cookies) = if self.attributes.max_chunks > 1 {
-            let incoming = chunk::read(
-                headers,
-                name,
-                self.attributes.max_chunks,
-                self.sealer.max_value_len(),
-            );
-            (incoming.values, incoming.chunk_cookies)
-        } else {
-            (cookie_values(headers, name), 0)
-        };
-        if candidates.is_empty() {
-            tracing::debug!(cookie = name, "no session cookie; new session");
-            let session = if chunk_cookies > 0 {
-                Session::after_unopened_cookie(codec)
-            } else {
-                Session::new(codec)
-            };
-            session.set_request_chunks(chunk_cookies);
-            return session;
-        }
-        let now = self.sealer.now();
-        let max = self.sealer.max_value_len();
-        for value in &candidates {
+        let mut tried = 0;
+        let mut opened = None;
+        let mut chunk_cookies = 0;
+        let mut now = None;
+        // The first candidate that opens wins; each one that does not is logged.
+        let mut try_open = |value: &str| {
+            tried += 1;
+            let max = self.sealer.max_value_len();
             let result = if value.len() > max {
                 Err(OpenError::TooLarge {
                     len: value.len(),
                     max,
                 })
             } else {
+                let now = *now.get_or_insert_with(|| self.sealer.now());
                 self.sealer.open_session(value, now)
             };
             match result {
-                Ok(opened) => {
-                    let session = Session::from_opened(codec, opened);
-                    session.set_request_chunks(chunk_cookies);
-                    return session;
+                Ok(session) => {
+                    opened = Some(session);
+                    ControlFlow::Break(())
                 }
-                Err(e) => log_unopened(name, &e),
+                Err(e) => {
+                    log_unopened(name, &e);
+                    if tried == MAX_CANDIDATES {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                }
             }
+        };
+        if self.attributes.max_chunks > 1 {
+            let incoming = chunk::read(
+                headers,
+                name,
+                self.attributes.max_chunks,
+                self.sealer.max_value_len(),
+            );
+            chunk_cookies = incoming.chunk_cookies;
+            for value in &incoming.values {
+                if try_open(value).is_break() {
+                    break;
+                }
+            }
+        } else {
+            for_each_value(headers, name, |value| try_open(&value));
         }
-        let session = Session::after_unopened_cookie(codec);
+        let session = match opened {
+            Some(opened) => Session::from_opened(codec, opened),
+            None if tried == 0 => {
+                tracing::debug!(cookie = name, "no session cookie; new session");
+                if chunk_cookies > 0 {
+                    Session::after_unopened_cookie(codec)
+                } else {
+                    Session::new(codec)
+                }
+            }
+            None => Session::after_unopened_cookie(codec),
+        };
         session.set_request_chunks(chunk_cookies);
         session
     }
@@ -471,16 +487,6 @@ impl<S: SessionSealer> SessionCookie<S> {
                 let value = encode_value(&sealed.value);
                 let name = self.sealer.name();
                 let size = name.len() + value.len();
-                let max_chunks = self.attributes.max_chunks;
-                let parts = if max_chunks > 1 {
-                    chunk::split(name, &value, max_chunks)?
-                } else {
-                    let max = MAX_COOKIE_SIZE.max(name.len() + self.sealer.max_value_len());
-                    if size > max {
-                        return Err(WriteError::TooLarge { size, max });
-                    }
-                    vec![(name.to_owned(), value)]
-                };
                 let max_age = match expiry.unwrap_or(self.attributes.expiry) {
                     CookieExpiry::BrowserSession => None,
                     CookieExpiry::UntilSessionExpires => {
@@ -490,15 +496,24 @@ impl<S: SessionSealer> SessionCookie<S> {
                         Some(age.as_secs().min(sealed.expires_at.saturating_sub(now)))
                     }
                 };
-                let mut values = Vec::with_capacity(parts.len());
-                let written = parts.len();
-                for (cookie_name, part) in parts {
-                    let mut cookie = self.named_cookie(cookie_name, part);
-                    if let Some(seconds) = max_age {
-                        let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
-                        cookie.set_max_age(CookieDuration::seconds(seconds));
+                let max_chunks = self.attributes.max_chunks;
+                let mut values;
+                let written;
+                if max_chunks > 1 {
+                    let parts = chunk::split(name, &value, max_chunks)?;
+                    written = parts.len();
+                    values = Vec::with_capacity(parts.len());
+                    for (cookie_name, part) in parts {
+                        values.push(self.set_cookie(&cookie_name, &part, max_age, false)?);
                     }
-                    values.push(header_value(&cookie)?);
+                } else {
+                    let max = MAX_COOKIE_SIZE.max(name.len() + self.sealer.max_value_len());
+                    if size > max {
+                        return Err(WriteError::TooLarge { size, max });
+                    }
+                    written = 1;
+                    values = Vec::with_capacity(1);
+                    values.push(self.set_cookie(name, &value, max_age, false)?);
                 }
                 // The session shrank: expire the chunk cookies the browser still holds.
                 for index in written.max(1)..request_chunks.min(MAX_CHUNKS) {
@@ -529,60 +544,119 @@ impl<S: SessionSealer> SessionCookie<S> {
 
     /// The `Set-Cookie` value that removes the session cookie from the browser.
     pub fn removal(&self) -> Result<HeaderValue, WriteError> {
-        let mut cookie = self.base_cookie(String::new());
-        cookie.set_max_age(CookieDuration::ZERO);
-        cookie.set_expires(Expiration::DateTime(OffsetDateTime::UNIX_EPOCH));
-        header_value(&cookie)
+        self.set_cookie(self.sealer.name(), "", Some(0), true)
     }
 
     /// The `Set-Cookie` value that removes chunk cookie `name.<index>`.
     fn chunk_removal(&self, index: usize) -> Result<HeaderValue, WriteError> {
-        let mut cookie =
-            self.named_cookie(chunk::chunk_name(self.sealer.name(), index), String::new());
-        cookie.set_max_age(CookieDuration::ZERO);
-        cookie.set_expires(Expiration::DateTime(OffsetDateTime::UNIX_EPOCH));
-        header_value(&cookie)
+        let name = chunk::chunk_name(self.sealer.name(), index);
+        self.set_cookie(&name, "", Some(0), true)
     }
 
-    fn base_cookie(&self, value: String) -> Cookie<'static> {
-        self.named_cookie(self.sealer.name().to_owned(), value)
-    }
-
-    /// A cookie with the session cookie's attributes under `name` (the session cookie's own
-    /// name, or one of its chunk cookies').
-    fn named_cookie(&self, name: String, value: String) -> Cookie<'static> {
+    /// A `Set-Cookie` value for cookie `name` (the session cookie's own name, or one of its
+    /// chunk cookies') holding `value` (already encoded), with the session cookie's attributes,
+    /// a `Max-Age` when given, and an `Expires` at the Unix epoch when `expire`. Written in one
+    /// pass into one buffer, in the attribute order of the `cookie` crate's `Set-Cookie`
+    /// formatting: `HttpOnly`, `SameSite`, `Secure`, `Path`, `Domain`, `Max-Age`, `Expires`.
+    fn set_cookie(
+        &self,
+        name: &str,
+        value: &str,
+        max_age: Option<u64>,
+        expire: bool,
+    ) -> Result<HeaderValue, WriteError> {
         let attrs = &*self.attributes;
         let host_prefix = name.starts_with("__Host-");
         let secure_prefix = host_prefix || name.starts_with("__Secure-");
-        let mut cookie = Cookie::new(name, value);
-        cookie.set_http_only(attrs.http_only);
-        cookie.set_secure(attrs.secure || secure_prefix || attrs.same_site == SameSite::None);
-        cookie.set_same_site(match attrs.same_site {
-            SameSite::Strict => cookie::SameSite::Strict,
-            SameSite::Lax => cookie::SameSite::Lax,
-            SameSite::None => cookie::SameSite::None,
-        });
-        if host_prefix {
-            cookie.set_path("/");
+        let (path, domain) = if host_prefix {
+            ("/", None)
         } else {
-            cookie.set_path(attrs.path.clone());
-            if let Some(domain) = &attrs.domain {
-                cookie.set_domain(domain.clone());
-            }
+            (attrs.path.as_str(), attrs.domain.as_deref())
+        };
+        let mut line = String::with_capacity(
+            name.len() + value.len() + path.len() + domain.map_or(0, str::len) + SET_COOKIE_ROOM,
+        );
+        line.push_str(name);
+        line.push('=');
+        line.push_str(value);
+        if attrs.http_only {
+            line.push_str("; HttpOnly");
         }
-        cookie
+        line.push_str(match attrs.same_site {
+            SameSite::Strict => "; SameSite=Strict",
+            SameSite::Lax => "; SameSite=Lax",
+            SameSite::None => "; SameSite=None",
+        });
+        if attrs.secure || secure_prefix || attrs.same_site == SameSite::None {
+            line.push_str("; Secure");
+        }
+        line.push_str("; Path=");
+        line.push_str(path);
+        if let Some(domain) = domain {
+            line.push_str("; Domain=");
+            line.push_str(domain);
+        }
+        if let Some(seconds) = max_age {
+            // Written as a signed 64-bit number of seconds, as the `cookie` crate does.
+            let seconds = seconds.min(i64::MAX.unsigned_abs());
+            line.push_str("; Max-Age=");
+            line.push_str(itoa(seconds, &mut [0; 20]));
+        }
+        if expire {
+            line.push_str("; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+        }
+        // Moved, not copied, into the header value; the name is the only part not checked
+        // before (a `SessionSealer` other than `Sealer` may not check it).
+        HeaderValue::try_from(line).map_err(|_| WriteError::InvalidHeader)
     }
 }
 
-/// A `Set-Cookie` header value. Values are percent-encoded and attributes checked when set;
-/// the name is the sealer's.
-fn header_value(cookie: &Cookie<'_>) -> Result<HeaderValue, WriteError> {
-    HeaderValue::from_str(&cookie.to_string()).map_err(|_| WriteError::InvalidHeader)
+/// Bytes of a `Set-Cookie` value beyond its name, value, path and domain, at most:
+/// `; HttpOnly; SameSite=Strict; Secure; Path=; Domain=; Max-Age=<20 digits>; Expires=...`.
+const SET_COOKIE_ROOM: usize = 128;
+
+/// `n` in decimal, written into `buf`.
+fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        // n % 10 < 10: the cast cannot truncate.
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[start..]).unwrap_or_default()
 }
 
-fn encode_value(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, VALUE_ENCODE_SET).to_string()
+/// A sealed value as a cookie value: percent-encoded where it holds bytes outside the
+/// cookie-octet set (never for base64url), borrowed otherwise.
+fn encode_value(value: &str) -> Cow<'_, str> {
+    if value.bytes().any(needs_escape) {
+        percent_encoding::utf8_percent_encode(value, VALUE_ENCODE_SET).into()
+    } else {
+        Cow::Borrowed(value)
+    }
 }
+
+/// Whether `encode_value` escapes `byte`: non-ASCII and every byte of [`VALUE_ENCODE_SET`].
+fn needs_escape(byte: u8) -> bool {
+    ESCAPED[usize::from(byte)]
+}
+
+/// [`needs_escape`] as a table: one load per byte instead of the encoder's bit-set walk.
+static ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        // `byte < 256`: the cast cannot truncate.
+        let b = byte as u8;
+        table[byte] = b <= b' ' || b >= 0x7f || matches!(b, b'"' | b',' | b';' | b'\\' | b'%');
+        byte += 1;
+    }
+    table
+};
 
 /// The percent-decoded values of every cookie named `name` in the request's `Cookie`
 /// headers, in the order sent, at most [`MAX_CANDIDATES`] of them and reading at most
@@ -599,34 +673,84 @@ fn encode_value(value: &str) -> String {
 /// ```
 pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
     let mut found = Vec::new();
-    for_each_cookie(headers, name, |piece| {
-        // Cheap name test before the cookie crate parses and decodes the piece.
-        if piece.len() <= name.len() || !piece.contains('=') {
-            return ControlFlow::Continue(());
+    for_each_value(headers, name, |value| {
+        found.push(value.into_owned());
+        if found.len() == MAX_CANDIDATES {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
-        let Ok(cookie) = Cookie::parse_encoded(Cow::Borrowed(piece)) else {
-            return ControlFlow::Continue(());
-        };
-        // An empty value is what a removal leaves behind: no session, nothing to report.
-        if cookie.name() == name && !cookie.value().is_empty() {
-            found.push(cookie.value().to_owned());
-            if found.len() == MAX_CANDIDATES {
-                return ControlFlow::Break(());
-            }
-        }
-        ControlFlow::Continue(())
     });
     found
 }
 
-/// Call `f` with each trimmed, `;`-separated piece of the request's `Cookie` headers, in the
-/// order sent, until it breaks, reading at most [`MAX_COOKIE_HEADER_BYTES`] of headers. Bytes
-/// that are not UTF-8 are replaced first (they cannot be part of a sealed value). `name`, the
-/// session cookie's, is for the log line when headers are cut off.
+/// Call `f` with the decoded, non-empty value of each cookie named `name`, in the order sent,
+/// until it breaks. Only the cookies of that name are decoded, and nothing is allocated for a
+/// value that is valid UTF-8 with no `%` escape (every sealed value).
+pub(crate) fn for_each_value(
+    headers: &HeaderMap,
+    name: &str,
+    mut f: impl FnMut(Cow<'_, str>) -> ControlFlow<()>,
+) {
+    for_each_cookie(headers, name, |raw_name, raw_value| {
+        if !name_matches(raw_name, name) {
+            return ControlFlow::Continue(());
+        }
+        match decode(raw_value) {
+            // An empty value is what a removal leaves behind: no session, nothing to report.
+            Some(value) if !value.is_empty() => f(value),
+            // Not UTF-8 once decoded: not a cookie (the `cookie` crate's parser agrees).
+            _ => ControlFlow::Continue(()),
+        }
+    });
+}
+
+/// Whether the raw (undecoded) name of a cookie, trimmed of ASCII whitespace, names `name`
+/// once decoded as [`decode`] does. Raw names that are ASCII with no `%` (all real ones) are
+/// compared as they are.
+fn name_matches(raw_name: &[u8], name: &str) -> bool {
+    if raw_name.is_ascii() && !raw_name.contains(&b'%') {
+        return raw_name == name.as_bytes();
+    }
+    decode(raw_name).is_some_and(|decoded| decoded == name)
+}
+
+/// A cookie name or value as the `cookie` crate parses it: bytes that are not UTF-8 replaced,
+/// whitespace trimmed, then percent-decoded. `None` when the decoded bytes are not UTF-8.
+/// Borrowed whenever there is nothing to replace or decode.
+pub(crate) fn decode(raw: &[u8]) -> Option<Cow<'_, str>> {
+    // `from_utf8` checks ASCII a word at a time; the lossy repair only runs on bad bytes.
+    let text = match std::str::from_utf8(raw) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(raw),
+    };
+    match text {
+        Cow::Borrowed(text) => {
+            let text = text.trim();
+            if text.contains('%') {
+                percent_encoding::percent_decode_str(text)
+                    .decode_utf8()
+                    .ok()
+            } else {
+                Some(Cow::Borrowed(text))
+            }
+        }
+        Cow::Owned(text) => percent_encoding::percent_decode_str(text.trim())
+            .decode_utf8()
+            .ok()
+            .map(|decoded| Cow::Owned(decoded.into_owned())),
+    }
+}
+
+/// Call `f` with the raw name and value of each `name=value` piece of the request's `Cookie`
+/// headers, in the order sent, until it breaks, reading at most [`MAX_COOKIE_HEADER_BYTES`] of
+/// headers. Pieces are split at `;` and at their first `=`; name and value are trimmed of ASCII
+/// whitespace and passed undecoded (see [`decode`]); pieces with no `=` are skipped. Nothing is
+/// allocated. `name`, the session cookie's, is for the log line when headers are cut off.
 pub(crate) fn for_each_cookie(
     headers: &HeaderMap,
     name: &str,
-    mut f: impl FnMut(&str) -> ControlFlow<()>,
+    mut f: impl FnMut(&[u8], &[u8]) -> ControlFlow<()>,
 ) {
     let mut budget = MAX_COOKIE_HEADER_BYTES;
     for header in headers.get_all(COOKIE) {
@@ -639,13 +763,35 @@ pub(crate) fn for_each_cookie(
             return;
         }
         budget -= bytes.len();
-        let text = String::from_utf8_lossy(bytes);
-        for piece in text.split(';') {
-            if f(piece.trim()).is_break() {
+        for piece in bytes.split(|&b| b == b';') {
+            let Some(eq) = piece.iter().position(|&b| b == b'=') else {
+                continue;
+            };
+            let (raw_name, raw_value) = (&piece[..eq], &piece[eq + 1..]);
+            if f(trim_whitespace(raw_name), trim_whitespace(raw_value)).is_break() {
                 return;
             }
         }
     }
+}
+
+/// `bytes` without the ASCII whitespace `str::trim` removes at either end (non-ASCII
+/// whitespace is left to [`decode`]).
+fn trim_whitespace(mut bytes: &[u8]) -> &[u8] {
+    let space = |b: &u8| *b == b' ' || (0x09..=0x0d).contains(b);
+    while let [first, rest @ ..] = bytes {
+        if !space(first) {
+            break;
+        }
+        bytes = rest;
+    }
+    while let [rest @ .., last] = bytes {
+        if !space(last) {
+            break;
+        }
+        bytes = rest;
+    }
+    bytes
 }
 
 /// Log why a session cookie did not open: `warn` where the value looks tampered with, forged
@@ -657,6 +803,143 @@ fn log_unopened(name: &str, error: &OpenError) {
         }
         _ => {
             tracing::warn!(cookie = name, reason = %error, "session cookie did not open; new session");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Key, Sealer};
+    use ::cookie::time::{Duration, OffsetDateTime};
+    use ::cookie::{Cookie, Expiration};
+
+    /// What the `cookie` crate's parser gives for the cookies of `line` named `name`: the
+    /// reading this module's byte scanner replaces.
+    fn parsed_by_cookie_crate(line: &[u8], name: &str) -> Vec<String> {
+        let text = String::from_utf8_lossy(line);
+        text.split(';')
+            .filter_map(|piece| Cookie::parse_encoded(piece.trim().to_owned()).ok())
+            .filter(|c| c.name() == name && !c.value().is_empty())
+            .map(|c| c.value().to_owned())
+            .take(MAX_CANDIDATES)
+            .collect()
+    }
+
+    #[test]
+    fn the_scanner_reads_what_the_cookie_crate_parses() {
+        let lines: [&[u8]; 14] = [
+            b"session=abc",
+            b"  session = abc ; other=1",
+            b"theme=dark; session=a%3Bb; junk; session=second",
+            b"sess%69on=decoded-name; session=x%ZZy",
+            b"session=%FF%FE; session=ok",
+            b"session=; session=after-empty",
+            b"session==starts-with-eq; =nameless; session",
+            b"\xa0session=nbsp-name; session=\xff\xfebad-bytes",
+            b"session=\"quoted\"; Session=case",
+            b"a=1; b=2; c=3; session=1; session=2; session=3; session=4; session=5",
+            b"session\t=\ttabs\t;session=\tvt\t",
+            b"sessio=short; sessions=long; xsession=pre",
+            b";;; ; session=after-empties ;",
+            b"session=a b c; session=%20",
+        ];
+        for line in lines {
+            let mut headers = HeaderMap::new();
+            headers.insert(COOKIE, HeaderValue::from_bytes(line).unwrap());
+            assert_eq!(
+                cookie_values(&headers, "session"),
+                parsed_by_cookie_crate(line, "session"),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
+    }
+
+    /// The `cookie` crate's `Set-Cookie` formatting of the same cookie.
+    fn formatted_by_cookie_crate(
+        attrs: &Attributes,
+        name: &str,
+        value: &str,
+        max_age: Option<u64>,
+        expire: bool,
+    ) -> String {
+        let host_prefix = name.starts_with("__Host-");
+        let secure_prefix = host_prefix || name.starts_with("__Secure-");
+        let mut cookie = Cookie::new(name.to_owned(), value.to_owned());
+        cookie.set_http_only(attrs.http_only);
+        cookie.set_secure(attrs.secure || secure_prefix || attrs.same_site == SameSite::None);
+        cookie.set_same_site(match attrs.same_site {
+            SameSite::Strict => ::cookie::SameSite::Strict,
+            SameSite::Lax => ::cookie::SameSite::Lax,
+            SameSite::None => ::cookie::SameSite::None,
+        });
+        if host_prefix {
+            cookie.set_path("/");
+        } else {
+            cookie.set_path(attrs.path.clone());
+            if let Some(domain) = &attrs.domain {
+                cookie.set_domain(domain.clone());
+            }
+        }
+        if let Some(seconds) = max_age {
+            let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
+            cookie.set_max_age(Duration::seconds(seconds));
+        }
+        if expire {
+            cookie.set_expires(Expiration::DateTime(OffsetDateTime::UNIX_EPOCH));
+        }
+        cookie.to_string()
+    }
+
+    #[test]
+    fn set_cookie_values_are_formatted_as_the_cookie_crate_formats_them() {
+        let same_sites = [SameSite::Strict, SameSite::Lax, SameSite::None];
+        for name in ["session", "__Host-s", "__Secure-s", "s.1"] {
+            for (i, same_site) in same_sites.into_iter().enumerate() {
+                for flags in 0..4 {
+                    let mut cookies = SessionCookie::new(Sealer::new(Key::from_bytes([1; 32])))
+                        .http_only(flags & 1 == 1)
+                        .secure(flags & 2 == 2)
+                        .same_site(same_site);
+                    if i == 1 {
+                        cookies = cookies.path("/app").domain("example.com");
+                    }
+                    for (value, max_age, expire) in [
+                        ("v4lue", None, false),
+                        ("v", Some(3600), false),
+                        ("", Some(0), true),
+                        ("v", Some(u64::MAX), false),
+                    ] {
+                        let ours = cookies.set_cookie(name, value, max_age, expire).unwrap();
+                        assert_eq!(
+                            ours.to_str().unwrap(),
+                            formatted_by_cookie_crate(
+                                &cookies.attributes,
+                                name,
+                                value,
+                                max_age,
+                                expire
+                            )
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_escape_test_agrees_with_the_encode_set() {
+        for byte in 0..=u8::MAX {
+            let encoded = percent_encoding::percent_encode(&[byte], VALUE_ENCODE_SET).to_string();
+            assert_eq!(needs_escape(byte), encoded.len() > 1, "{byte:#04x}");
+        }
+    }
+
+    #[test]
+    fn decimal_numbers() {
+        for n in [0, 7, 10, 1_234_567, u64::MAX] {
+            assert_eq!(itoa(n, &mut [0; 20]), n.to_string());
         }
     }
 }

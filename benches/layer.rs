@@ -1,0 +1,147 @@
+//! The per-request HTTP path of sessions, in process (no sockets, no load generator):
+//! - `cookie/load`: `SessionCookie::load` of a request whose `Cookie` header holds three
+//!   unrelated cookies and the counter's session cookie (the sealed `count`);
+//! - `cookie/save`: the counter's write: `insert("count", n + 1)` on the loaded session, then
+//!   `SessionCookie::set_cookie_values` (seal, encode, format the `Set-Cookie` value);
+//! - `cookie/load_save`: both, what one counter request costs the session code;
+//! - `counter/{sessions,plain}`: the counter demo's axum `Router` called with
+//!   `tower::ServiceExt::oneshot` and its JSON body collected, with `SessionLayer` (and the
+//!   same `Cookie` header) and without it (the `counter_plain` example's handler). The ratio
+//!   `plain / sessions` is the share of requests per second kept with sessions, before the
+//!   HTTP server and the network add the same cost to both.
+//!
+//! Run with a bounded time:
+//! `cargo bench --bench layer -- --warm-up-time 1 --measurement-time 3`
+
+use std::hint::black_box;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
+use axum::routing::get;
+use axum::{Json, Router};
+use criterion::{criterion_group, criterion_main, Criterion};
+use http_body_util::BodyExt as _;
+use sealed_session::{Key, KeyRing, Sealer, Session, SessionCookie, SessionLayer};
+use serde_json::{json, Value};
+use tower::ServiceExt as _;
+
+fn keys() -> KeyRing {
+    KeyRing::new(Key::from_bytes([7; 32]))
+}
+
+/// The counter demo's handler (examples/counter.rs).
+async fn count(session: Session) -> Result<Json<Value>, (StatusCode, String)> {
+    let n = session.get::<u64>("count").ok().flatten().unwrap_or(0) + 1;
+    session
+        .insert("count", n)
+        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(Json(
+        json!({ "hello": format!("route requested {n} times in this session") }),
+    ))
+}
+
+/// The counter_plain example's handler.
+async fn count_plain() -> Json<Value> {
+    let n: u64 = 1;
+    Json(json!({ "hello": format!("route requested {n} times in this session") }))
+}
+
+/// A `Cookie` header as a browser sends it: a few cookies of other parts of the site around the
+/// session cookie `session=<value>`.
+fn cookie_line(session_pair: &str) -> HeaderValue {
+    let line = format!(
+        "_ga=GA1.1.1234567890.1700000000; theme=dark; {session_pair}; \
+         consent=analytics%3Dno%2Cads%3Dno"
+    );
+    HeaderValue::from_str(&line).unwrap()
+}
+
+/// The `name=value` pair of a `Set-Cookie` value.
+fn pair(set_cookie: &HeaderValue) -> String {
+    set_cookie
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn cookie(c: &mut Criterion) {
+    let cookies = SessionCookie::new(Sealer::new(keys()));
+    let session = cookies.load(&HeaderMap::new());
+    session.insert("count", 41u64).unwrap();
+    let set = cookies.set_cookie_values(&session).unwrap();
+    let mut headers = HeaderMap::new();
+    headers.insert(header::COOKIE, cookie_line(&pair(&set[0])));
+    assert_eq!(
+        cookies.load(&headers).get::<u64>("count").unwrap(),
+        Some(41)
+    );
+
+    let mut group = c.benchmark_group("cookie");
+    group.bench_function("load", |b| b.iter(|| cookies.load(black_box(&headers))));
+    let loaded = cookies.load(&headers);
+    group.bench_function("save", |b| {
+        b.iter(|| {
+            loaded.insert("count", black_box(42u64)).unwrap();
+            cookies.set_cookie_values(&loaded).unwrap()
+        })
+    });
+    group.bench_function("load_save", |b| {
+        b.iter(|| {
+            let session = cookies.load(black_box(&headers));
+            let n = session.get::<u64>("count").unwrap().unwrap_or(0) + 1;
+            session.insert("count", n).unwrap();
+            cookies.set_cookie_values(&session).unwrap()
+        })
+    });
+    group.finish();
+}
+
+fn counter(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let sessions = Router::new()
+        .route("/", get(count))
+        .layer(SessionLayer::new(Sealer::new(keys())));
+    let plain = Router::new().route("/", get(count_plain));
+
+    // The session cookie of a first visit, as the load test sends it on every request.
+    let first = runtime
+        .block_on(
+            sessions
+                .clone()
+                .oneshot(Request::get("/").body(Body::empty()).unwrap()),
+        )
+        .unwrap();
+    let line = cookie_line(&pair(&first.headers()[header::SET_COOKIE]));
+
+    let call = |app: &Router| {
+        let request = Request::get("/")
+            .header(header::COOKIE, line.clone())
+            .body(Body::empty())
+            .unwrap();
+        runtime.block_on(async {
+            let response = app.clone().oneshot(request).await.unwrap();
+            let (parts, body) = response.into_parts();
+            let body = body.collect().await.unwrap().to_bytes();
+            (parts, body)
+        })
+    };
+    let (parts, body) = call(&sessions);
+    assert!(parts.headers.contains_key(header::SET_COOKIE));
+    assert!(std::str::from_utf8(&body)
+        .unwrap()
+        .contains("requested 2 times"));
+    assert!(!call(&plain).0.headers.contains_key(header::SET_COOKIE));
+
+    let mut group = c.benchmark_group("counter");
+    group.bench_function("sessions", |b| b.iter(|| call(black_box(&sessions))));
+    group.bench_function("plain", |b| b.iter(|| call(black_box(&plain))));
+    group.finish();
+}
+
+criterion_group!(benches, cookie, counter);
+criterion_main!(benches);
