@@ -233,7 +233,7 @@ where
 {
     type Response = http::Response<ResBody>;
     type Error = I::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+    type Future = SessionFuture<I::Future, S, ResBody, I::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -247,75 +247,189 @@ where
         if request
             .extensions()
             .get::<SessionSet>()
-            .is_some_and(|set| set.entries.iter().any(|e| e.name == self.shared.name))
+            .is_some_and(|set| set.iter().any(|e| e.name == self.shared.name))
         {
             // An outer layer already handles this cookie (the layer was applied twice, say
             // on a router and on a nested one): it alone reads and writes it.
-            return Box::pin(inner.call(request));
-        }
-        let shared = Arc::clone(&self.shared);
-        let session = shared.cookie.load(request.headers());
-
-        Box::pin(async move {
-            let cookie = &shared.cookie;
-            let session = match &shared.validator {
-                // Only a session that opened from a cookie has anything to validate.
-                Some(validate) if session.created_at().is_some() => {
-                    if validate(session.clone()).await {
-                        session
-                    } else {
-                        tracing::info!(
-                            cookie = cookie.name(),
-                            "session rejected by the validator; new session"
-                        );
-                        let fresh = Session::after_unopened_cookie(session.codec().clone());
-                        fresh.set_request_chunks(session.request_chunks());
-                        fresh.destroy();
-                        fresh
-                    }
-                }
-                _ => session,
+            return SessionFuture {
+                kind: Kind::Pass {
+                    fut: inner.call(request),
+                },
             };
+        }
+        let session = self.shared.cookie.load(request.headers());
 
-            let extensions = request.extensions_mut();
-            let mut set = extensions.remove::<SessionSet>().unwrap_or_default();
-            set.entries.push(SetEntry {
-                name: Arc::clone(&shared.name),
-                codec: <S::Codec as Codec>::NAME,
-                session: Arc::new(session.clone()),
-            });
-            extensions.insert(set);
-
-            let mut response = inner.call(request).await?;
-            match cookie.set_cookie_values(&session) {
-                Ok(values) => {
-                    for value in values {
-                        response.headers_mut().append(SET_COOKIE, value);
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(
-                        cookie = cookie.name(),
-                        error = %e,
-                        answer = ?shared.on_save_error,
-                        "session not saved"
-                    );
-                    if shared.on_save_error == OnSaveError::ServerError {
-                        let mut failed = http::Response::new(ResBody::default());
-                        *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-                        return Ok(failed);
-                    }
+        match &self.shared.validator {
+            // Only a session that opened from a cookie has anything to validate.
+            Some(validate) if session.created_at().is_some() => {
+                let validate = Arc::clone(validate);
+                let shared = Arc::clone(&self.shared);
+                SessionFuture {
+                    kind: Kind::Boxed {
+                        fut: Box::pin(async move {
+                            let session = if validate(session.clone()).await {
+                                session
+                            } else {
+                                tracing::info!(
+                                    cookie = shared.cookie.name(),
+                                    "session rejected by the validator; new session"
+                                );
+                                let fresh = Session::after_unopened_cookie(session.codec().clone());
+                                fresh.set_request_chunks(session.request_chunks());
+                                fresh.destroy();
+                                fresh
+                            };
+                            install(&mut request, &shared, &session);
+                            let response = inner.call(request).await?;
+                            Ok(save_session(&shared, &session, response))
+                        }),
+                    },
                 }
             }
-            Ok(response)
-        })
+            _ => {
+                install(&mut request, &self.shared, &session);
+                SessionFuture {
+                    kind: Kind::Save {
+                        fut: inner.call(request),
+                        save: Some((Arc::clone(&self.shared), session)),
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// Puts the layer's session in the request's [`SessionSet`], for the extractors.
+fn install<S: SessionSealer, B>(
+    request: &mut Request<B>,
+    shared: &Arc<Shared<S>>,
+    session: &Session<S::Codec>,
+) {
+    let entry = SetEntry {
+        name: Arc::clone(&shared.name),
+        codec: <S::Codec as Codec>::NAME,
+        session: Arc::new(session.clone()),
+    };
+    let extensions = request.extensions_mut();
+    match extensions.get_mut::<SessionSet>() {
+        Some(set) => set.rest.push(entry),
+        None => {
+            extensions.insert(SessionSet {
+                first: Some(entry),
+                rest: Vec::new(),
+            });
+        }
+    }
+}
+
+/// Adds the session's `Set-Cookie` values to the response, or answers what
+/// [`OnSaveError`] says when the session cannot be saved.
+fn save_session<S: SessionSealer, B: Default>(
+    shared: &Shared<S>,
+    session: &Session<S::Codec>,
+    mut response: http::Response<B>,
+) -> http::Response<B> {
+    let cookie = &shared.cookie;
+    match cookie.set_cookie_values(session) {
+        Ok(values) => {
+            for value in values {
+                response.headers_mut().append(SET_COOKIE, value);
+            }
+        }
+        Err(e) => {
+            tracing::error!(
+                cookie = cookie.name(),
+                error = %e,
+                answer = ?shared.on_save_error,
+                "session not saved"
+            );
+            if shared.on_save_error == OnSaveError::ServerError {
+                let mut failed = http::Response::new(B::default());
+                *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                return failed;
+            }
+        }
+    }
+    response
+}
+
+/// A boxed response future, for the requests whose session a validator checks first.
+type BoxedResponse<B, E> = Pin<Box<dyn Future<Output = Result<http::Response<B>, E>> + Send>>;
+
+pin_project_lite::pin_project! {
+    /// The response future of [`SessionService`]: the inner service's response, with the
+    /// session's `Set-Cookie` values added when it is ready.
+    pub struct SessionFuture<F, S: SessionSealer, B, E> {
+        #[pin]
+        kind: Kind<F, S, B, E>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = KindProj]
+    enum Kind<F, S: SessionSealer, B, E> {
+        // An outer layer handles the cookie: the inner response as it is.
+        Pass {
+            #[pin]
+            fut: F,
+        },
+        // The inner response, then the session saved into it (taken once, when it is ready).
+        Save {
+            #[pin]
+            fut: F,
+            save: Option<(Arc<Shared<S>>, Session<S::Codec>)>,
+        },
+        // A validator checks the session before the inner service runs.
+        Boxed {
+            fut: BoxedResponse<B, E>,
+        },
+    }
+}
+
+impl<F, S: SessionSealer, B, E> fmt::Debug for SessionFuture<F, S, B, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionFuture").finish_non_exhaustive()
+    }
+}
+
+impl<F, S, B, E> Future for SessionFuture<F, S, B, E>
+where
+    F: Future<Output = Result<http::Response<B>, E>>,
+    S: SessionSealer,
+    B: Default,
+{
+    type Output = Result<http::Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().kind.project() {
+            KindProj::Pass { fut } => fut.poll(cx),
+            KindProj::Save { fut, save } => {
+                let response = match fut.poll(cx) {
+                    Poll::Ready(Ok(response)) => response,
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                    Poll::Pending => return Poll::Pending,
+                };
+                match save.take() {
+                    Some((shared, session)) => {
+                        Poll::Ready(Ok(save_session(&shared, &session, response)))
+                    }
+                    // Polled again after it answered: the response went out with its cookie.
+                    None => Poll::Ready(Ok(response)),
+                }
+            }
+            KindProj::Boxed { fut } => fut.as_mut().poll(cx),
+        }
     }
 }
 
 /// The sessions the layers of one request installed, outermost first.
 #[derive(Clone, Default)]
 struct SessionSet {
-    entries: Vec<SetEntry>,
+    /// The outermost layer's session: most apps install one layer, and its session needs no
+    /// vector of its own.
+    first: Option<SetEntry>,
+    /// The sessions of the layers inside it.
+    rest: Vec<SetEntry>,
 }
 
 #[derive(Clone)]
@@ -327,14 +441,18 @@ struct SetEntry {
 }
 
 impl SessionSet {
+    fn iter(&self) -> impl Iterator<Item = &SetEntry> {
+        self.first.iter().chain(&self.rest)
+    }
+
     fn find<C: Codec>(&self, name: Option<&str>) -> Result<Session<C>, SessionRejection> {
-        let mut matching = self.entries.iter().filter(|entry| {
+        let mut matching = self.iter().filter(|entry| {
             name.is_none_or(|name| *entry.name == *name) && entry.session.is::<Session<C>>()
         });
         let first = matching.next();
         if name.is_none() && matching.next().is_some() {
             return Err(SessionRejection::Ambiguous {
-                names: self.entries.iter().map(|e| e.name.to_string()).collect(),
+                names: self.iter().map(|e| e.name.to_string()).collect(),
             });
         }
         first
@@ -344,7 +462,6 @@ impl SessionSet {
                 name: name.map(str::to_owned),
                 codec: C::NAME,
                 installed: self
-                    .entries
                     .iter()
                     .map(|e| format!("{} ({})", e.name, e.codec))
                     .collect(),
