@@ -16,8 +16,9 @@ use zeroize::Zeroize as _;
 
 use crate::aead::{self, NONCE_LEN, TAG_LEN};
 use crate::error::{Malformed, OpenError};
+use crate::key::Key;
 use crate::key::KeyId;
-use crate::ring::{KeyRing, RingEntry};
+use crate::ring::KeyRing;
 
 /// The format version this release writes and reads.
 pub(crate) const VERSION: u8 = 0x01;
@@ -97,19 +98,13 @@ pub(crate) fn seal<E>(
 ) -> Result<String, SealFailure<E>> {
     let mut nonce = [0u8; NONCE_LEN];
     rand::rng().fill_bytes(&mut nonce);
-    seal_with_nonce(
-        ring.primary_entry(),
-        cookie_name,
-        times,
-        &nonce,
-        write_payload,
-    )
+    seal_with_nonce(ring.primary(), cookie_name, times, &nonce, write_payload)
 }
 
 /// [`seal`] with a given nonce and key: for frozen test vectors only. A nonce must never repeat
 /// under one key.
 pub(crate) fn seal_with_nonce<E>(
-    entry: &RingEntry,
+    key: &Key,
     cookie_name: &[u8],
     times: Times,
     nonce: &[u8; NONCE_LEN],
@@ -118,7 +113,7 @@ pub(crate) fn seal_with_nonce<E>(
     with_scratch(|buf| {
         let mut header = [0u8; HEADER_LEN];
         header[0] = VERSION;
-        header[1..].copy_from_slice(&entry.key.id().to_bytes());
+        header[1..].copy_from_slice(&key.id().to_bytes());
         buf.extend_from_slice(&header);
         buf.extend_from_slice(nonce);
         buf.extend_from_slice(&times.created_at.to_le_bytes());
@@ -126,12 +121,7 @@ pub(crate) fn seal_with_nonce<E>(
         write_payload(buf).map_err(SealFailure::Payload)?;
 
         let tag = with_aad(&header, cookie_name, |aad| {
-            aead::seal_in_place(
-                entry.key.as_bytes(),
-                nonce,
-                aad,
-                &mut buf[PLAINTEXT_START..],
-            )
+            aead::seal_in_place(key.as_bytes(), nonce, aad, &mut buf[PLAINTEXT_START..])
         })
         .map_err(|_| SealFailure::Cipher)?;
         buf.extend_from_slice(&tag);
@@ -179,12 +169,12 @@ pub(crate) fn open<R>(
             return Err(OpenError::UnsupportedVersion(header[0]));
         }
         let key_id = KeyId::from_bytes([header[1], header[2], header[3], header[4]]);
-        let entry = ring.entry(key_id).ok_or(OpenError::UnknownKey(key_id))?;
+        let key = ring.get(key_id).ok_or(OpenError::UnknownKey(key_id))?;
 
         let (ciphertext, tag) = rest.split_at_mut(rest.len() - TAG_LEN);
         let tag: &[u8; TAG_LEN] = (&*tag).try_into().map_err(|_| OpenError::Unauthenticated)?;
         with_aad(&header, cookie_name, |aad| {
-            aead::open_in_place(entry.key.as_bytes(), nonce, aad, ciphertext, tag)
+            aead::open_in_place(key.as_bytes(), nonce, aad, ciphertext, tag)
         })
         .map_err(|_| OpenError::Unauthenticated)?;
 
@@ -220,16 +210,10 @@ mod tests {
             created_at: 1_700_000_000,
             expires_at: 1_700_086_400,
         };
-        let sealed = seal_with_nonce(
-            ring().primary_entry(),
-            b"session",
-            times,
-            &[0x24; 24],
-            |b| {
-                b.extend_from_slice(payload);
-                Ok::<(), ()>(())
-            },
-        );
+        let sealed = seal_with_nonce(ring().primary(), b"session", times, &[0x24; 24], |b| {
+            b.extend_from_slice(payload);
+            Ok::<(), ()>(())
+        });
         match sealed {
             Ok(v) => v,
             Err(_) => panic!("sealing failed"),

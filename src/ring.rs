@@ -8,19 +8,6 @@ use zeroize::Zeroizing;
 use crate::error::KeyError;
 use crate::key::{Key, KeyId};
 
-/// A key of the ring. XChaCha20-Poly1305 derives a fresh subkey from the key and each nonce
-/// (src/aead.rs), so there is no per-key cipher state to make ahead of time.
-#[derive(Clone)]
-pub(crate) struct RingEntry {
-    pub(crate) key: Key,
-}
-
-impl RingEntry {
-    fn new(key: Key) -> Self {
-        Self { key }
-    }
-}
-
 /// The keys a [`Sealer`](crate::Sealer) uses: the primary seals, every key opens.
 ///
 /// Rotation is: put a new key first, keep the old ones after it until every cookie they sealed
@@ -41,7 +28,7 @@ impl RingEntry {
 #[derive(Clone)]
 pub struct KeyRing {
     /// Primary first, then previous keys newest to oldest.
-    entries: Vec<RingEntry>,
+    entries: Vec<Key>,
     by_id: HashMap<KeyId, usize>,
 }
 
@@ -50,7 +37,7 @@ impl KeyRing {
     pub fn new(primary: Key) -> Self {
         let id = primary.id();
         Self {
-            entries: vec![RingEntry::new(primary)],
+            entries: vec![primary],
             by_id: HashMap::from([(id, 0)]),
         }
     }
@@ -66,7 +53,7 @@ impl KeyRing {
             if by_id.insert(id, entries.len()).is_some() {
                 return Err(KeyError::DuplicateKeyId(id));
             }
-            entries.push(RingEntry::new(key));
+            entries.push(key);
         }
         if entries.is_empty() {
             return Err(KeyError::EmptyRing);
@@ -76,7 +63,7 @@ impl KeyRing {
 
     /// Add a previous key (open only) after the existing ones.
     pub fn with_previous(self, key: Key) -> Result<Self, KeyError> {
-        Self::from_keys(self.entries.into_iter().map(|e| e.key).chain(Some(key)))
+        Self::from_keys(self.entries.into_iter().chain(Some(key)))
     }
 
     /// Parse the comma-separated list an environment variable holds, newest key first:
@@ -149,17 +136,22 @@ impl KeyRing {
 
     /// The key that seals.
     pub fn primary(&self) -> &Key {
-        &self.primary_entry().key
+        // new and from_keys guarantee at least one key.
+        &self.entries[0]
     }
 
     /// Every key, primary first.
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &Key> + '_ {
-        self.entries.iter().map(|e| &e.key)
+        self.entries.iter()
     }
 
     /// The key with this id, if the ring holds it. Constant time in the ring's size.
     pub fn get(&self, id: KeyId) -> Option<&Key> {
-        self.entry(id).map(|e| &e.key)
+        // Most values were sealed by the primary key: a four-byte comparison before hashing.
+        match self.entries.first() {
+            Some(primary) if primary.id() == id => Some(primary),
+            _ => self.by_id.get(&id).and_then(|&i| self.entries.get(i)),
+        }
     }
 
     /// Number of keys, primary included.
@@ -170,19 +162,6 @@ impl KeyRing {
     /// Always false: a ring holds at least its primary key.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
-    }
-
-    pub(crate) fn primary_entry(&self) -> &RingEntry {
-        // from_keys and new guarantee at least one entry.
-        &self.entries[0]
-    }
-
-    pub(crate) fn entry(&self, id: KeyId) -> Option<&RingEntry> {
-        // Most values were sealed by the primary key: a four-byte comparison before hashing.
-        match self.entries.first() {
-            Some(primary) if primary.key.id() == id => Some(primary),
-            _ => self.by_id.get(&id).and_then(|&i| self.entries.get(i)),
-        }
     }
 }
 
