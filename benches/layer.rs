@@ -103,10 +103,13 @@ fn counter(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let sessions = Router::new()
+    // `with_state(())` turns the handlers into routes once, as `axum::serve` does for each
+    // connection; without it every call would rebuild them, layer included.
+    let sessions: Router = Router::new()
         .route("/", get(count))
-        .layer(SessionLayer::new(Sealer::new(keys())));
-    let plain = Router::new().route("/", get(count_plain));
+        .layer(SessionLayer::new(Sealer::new(keys())))
+        .with_state(());
+    let plain: Router = Router::new().route("/", get(count_plain)).with_state(());
 
     // The session cookie of a first visit, as the load test sends it on every request.
     let first = runtime
