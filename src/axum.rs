@@ -16,7 +16,6 @@ use std::task::{Context, Poll};
 
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
-use http::header::SET_COOKIE;
 use http::request::Parts;
 use http::{Request, StatusCode};
 use serde::de::DeserializeOwned;
@@ -240,10 +239,6 @@ where
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        // The clone that was made ready is the one to call; keep a fresh clone for next time.
-        let fresh = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, fresh);
-
         if request
             .extensions()
             .get::<SessionSet>()
@@ -253,7 +248,7 @@ where
             // on a router and on a nested one): it alone reads and writes it.
             return SessionFuture {
                 kind: Kind::Pass {
-                    fut: inner.call(request),
+                    fut: self.inner.call(request),
                 },
             };
         }
@@ -262,6 +257,10 @@ where
         match &self.shared.validator {
             // Only a session that opened from a cookie has anything to validate.
             Some(validate) if session.created_at().is_some() => {
+                // The inner service is called after the validator's future: that call needs a
+                // service of its own, the one made ready; a fresh clone stays for next time.
+                let fresh = self.inner.clone();
+                let mut inner = std::mem::replace(&mut self.inner, fresh);
                 let validate = Arc::clone(validate);
                 let shared = Arc::clone(&self.shared);
                 SessionFuture {
@@ -290,7 +289,8 @@ where
                 install(&mut request, &self.shared, &session);
                 SessionFuture {
                     kind: Kind::Save {
-                        fut: inner.call(request),
+                        // Called now, on the service `poll_ready` made ready: no clone needed.
+                        fut: self.inner.call(request),
                         save: Some((Arc::clone(&self.shared), session)),
                     },
                 }
@@ -308,7 +308,7 @@ fn install<S: SessionSealer, B>(
     let entry = SetEntry {
         name: Arc::clone(&shared.name),
         codec: <S::Codec as Codec>::NAME,
-        session: Arc::new(session.clone()),
+        session: session.to_any(),
     };
     let extensions = request.extensions_mut();
     match extensions.get_mut::<SessionSet>() {
@@ -330,12 +330,8 @@ fn save_session<S: SessionSealer, B: Default>(
     mut response: http::Response<B>,
 ) -> http::Response<B> {
     let cookie = &shared.cookie;
-    match cookie.set_cookie_values(session) {
-        Ok(values) => {
-            for value in values {
-                response.headers_mut().append(SET_COOKIE, value);
-            }
-        }
+    match cookie.set_cookies(session) {
+        Ok(values) => values.append_to(response.headers_mut()),
         Err(e) => {
             tracing::error!(
                 cookie = cookie.name(),
@@ -436,7 +432,7 @@ struct SessionSet {
 struct SetEntry {
     name: Arc<str>,
     codec: &'static str,
-    /// A `Session<C>` for the layer's codec `C`.
+    /// The shared state of a `Session<C>` for the layer's codec `C` (`Session::to_any`).
     session: Arc<dyn Any + Send + Sync>,
 }
 
@@ -447,7 +443,7 @@ impl SessionSet {
 
     fn find<C: Codec>(&self, name: Option<&str>) -> Result<Session<C>, SessionRejection> {
         let mut matching = self.iter().filter(|entry| {
-            name.is_none_or(|name| *entry.name == *name) && entry.session.is::<Session<C>>()
+            name.is_none_or(|name| *entry.name == *name) && Session::<C>::is_any(&*entry.session)
         });
         let first = matching.next();
         if name.is_none() && matching.next().is_some() {
@@ -456,8 +452,7 @@ impl SessionSet {
             });
         }
         first
-            .and_then(|entry| entry.session.downcast_ref::<Session<C>>())
-            .cloned()
+            .and_then(|entry| Session::<C>::from_any(&entry.session))
             .ok_or_else(|| SessionRejection::Missing {
                 name: name.map(str::to_owned),
                 codec: C::NAME,

@@ -3,6 +3,7 @@
 //! these; any framework built on the `http` types can call them directly.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use http::{HeaderMap, HeaderValue};
 use percent_encoding::{AsciiSet, CONTROLS};
 
 use crate::chunk::{self, MAX_CHUNKS};
+use crate::codec::Entries;
 use crate::error::{OpenError, SealError};
 use crate::sealer::MAX_COOKIE_SIZE;
 use crate::session::{CookieExpiry, Session, SessionSealer, WritePlan};
@@ -438,6 +440,14 @@ impl<S: SessionSealer> SessionCookie<S> {
         &self,
         session: &Session<S::Codec>,
     ) -> Result<Vec<HeaderValue>, WriteError> {
+        self.set_cookies(session).map(SetCookies::into_vec)
+    }
+
+    /// [`set_cookie_values`](Self::set_cookie_values) without a vector for the usual one value.
+    pub(crate) fn set_cookies(
+        &self,
+        session: &Session<S::Codec>,
+    ) -> Result<SetCookies, WriteError> {
         let now = self.sealer.now();
         let request_chunks = session.request_chunks();
         session.write_plan(now, |plan| self.values_for(plan, now, request_chunks))
@@ -450,11 +460,12 @@ impl<S: SessionSealer> SessionCookie<S> {
         plan: WritePlan<'_>,
         now: u64,
         request_chunks: usize,
-    ) -> Result<Vec<HeaderValue>, WriteError> {
+    ) -> Result<SetCookies, WriteError> {
+        let mut values = SetCookies::default();
         match plan {
-            WritePlan::Nothing => Ok(Vec::new()),
+            WritePlan::Nothing => {}
             WritePlan::Remove => {
-                let mut values = vec![self.removal()?];
+                values.push(self.removal()?);
                 // Destroying a chunked session expires every chunk cookie there may be.
                 if self.attributes.max_chunks > 1 {
                     let all = MAX_CHUNKS.min(self.attributes.max_chunks.max(request_chunks));
@@ -462,19 +473,28 @@ impl<S: SessionSealer> SessionCookie<S> {
                         values.push(self.chunk_removal(index)?);
                     }
                 }
-                Ok(values)
             }
             WritePlan::Seal {
                 entries,
                 created_at,
                 expiry,
             } => {
-                let sealed = match self.sealer.seal_session(entries, created_at, now) {
+                let expiry = expiry.unwrap_or(self.attributes.expiry);
+                let sealed = if self.attributes.max_chunks > 1 {
+                    self.sealer
+                        .seal_session(entries, created_at, now)
+                        .map(|sealed| (None, sealed.value, sealed.expires_at))
+                        .map_err(WriteError::from)
+                } else {
+                    self.sealed_line(entries, created_at, now, expiry)
+                        .map(|(line, expires_at)| (Some(line), String::new(), expires_at))
+                };
+                let (line, value, expires_at) = match sealed {
                     Ok(sealed) => sealed,
                     // Opened within the clock-skew leeway after its absolute deadline: the
                     // session is over and cannot be extended; the browser's copy goes too,
                     // chunk cookies included.
-                    Err(SealError::LifetimeExceeded { ended_at }) => {
+                    Err(WriteError::Seal(SealError::LifetimeExceeded { ended_at })) => {
                         tracing::debug!(
                             cookie = self.sealer.name(),
                             ended_at,
@@ -482,58 +502,74 @@ impl<S: SessionSealer> SessionCookie<S> {
                         );
                         return self.values_for(WritePlan::Remove, now, request_chunks);
                     }
-                    Err(e) => return Err(e.into()),
+                    Err(e) => return Err(e),
                 };
-                let value = encode_value(&sealed.value);
-                let name = self.sealer.name();
-                let size = name.len() + value.len();
-                let max_age = match expiry.unwrap_or(self.attributes.expiry) {
-                    CookieExpiry::BrowserSession => None,
-                    CookieExpiry::UntilSessionExpires => {
-                        Some(sealed.expires_at.saturating_sub(now))
+                let written = match line {
+                    Some(line) => {
+                        values.push(line);
+                        1
                     }
-                    CookieExpiry::MaxAge(age) => {
-                        Some(age.as_secs().min(sealed.expires_at.saturating_sub(now)))
+                    None => {
+                        let max_age = max_age(expiry, expires_at, now);
+                        let value = encode_value(&value);
+                        let parts =
+                            chunk::split(self.sealer.name(), &value, self.attributes.max_chunks)?;
+                        let written = parts.len();
+                        for (cookie_name, part) in parts {
+                            values.push(self.set_cookie(&cookie_name, &part, max_age, false)?);
+                        }
+                        written
                     }
                 };
-                let max_chunks = self.attributes.max_chunks;
-                let mut values;
-                let written;
-                if max_chunks > 1 {
-                    let parts = chunk::split(name, &value, max_chunks)?;
-                    written = parts.len();
-                    values = Vec::with_capacity(parts.len());
-                    for (cookie_name, part) in parts {
-                        values.push(self.set_cookie(&cookie_name, &part, max_age, false)?);
-                    }
-                } else {
-                    let max = MAX_COOKIE_SIZE.max(name.len() + self.sealer.max_value_len());
-                    if size > max {
-                        return Err(WriteError::TooLarge { size, max });
-                    }
-                    written = 1;
-                    values = Vec::with_capacity(1);
-                    values.push(self.set_cookie(name, &value, max_age, false)?);
-                }
                 // The session shrank: expire the chunk cookies the browser still holds.
                 for index in written.max(1)..request_chunks.min(MAX_CHUNKS) {
                     values.push(self.chunk_removal(index)?);
                 }
-                Ok(values)
             }
         }
+        Ok(values)
+    }
+
+    /// The one `Set-Cookie` value of a session that is not chunked, sealed straight into the
+    /// line being written (no copy of the value), and the deadline sealed into it.
+    fn sealed_line(
+        &self,
+        entries: &Entries,
+        created_at: u64,
+        now: u64,
+        expiry: CookieExpiry,
+    ) -> Result<(HeaderValue, u64), WriteError> {
+        with_line(|line| {
+            let name = self.sealer.name();
+            line.push_str(name);
+            line.push('=');
+            let start = line.len();
+            let expires_at = self
+                .sealer
+                .seal_session_append(entries, created_at, now, line)?;
+            // Never for this crate's base64url values; a `SessionSealer` may write others.
+            if any_needs_escape(&line.as_bytes()[start..]) {
+                let raw = line.split_off(start);
+                line.push_str(&encode_value(&raw));
+            }
+            let size = line.len() - 1;
+            let max = MAX_COOKIE_SIZE.max(name.len() + self.sealer.max_value_len());
+            if size > max {
+                return Err(WriteError::TooLarge { size, max });
+            }
+            self.push_attributes(line, name, max_age(expiry, expires_at, now), false);
+            let value =
+                HeaderValue::from_bytes(line.as_bytes()).map_err(|_| WriteError::InvalidHeader)?;
+            Ok((value, expires_at))
+        })
     }
 
     /// Append to `headers` the `Set-Cookie` values [`set_cookie_values`](Self::set_cookie_values)
     /// gives. If sealing fails, the error is logged at `error` level and no cookie is added:
     /// the response still goes out, and the browser keeps the cookie it had.
     pub fn save(&self, session: &Session<S::Codec>, headers: &mut HeaderMap) {
-        match self.set_cookie_values(session) {
-            Ok(values) => {
-                for value in values {
-                    headers.append(SET_COOKIE, value);
-                }
-            }
+        match self.set_cookies(session) {
+            Ok(values) => values.append_to(headers),
             Err(e) => tracing::error!(
                 cookie = self.sealer.name(),
                 error = %e,
@@ -566,6 +602,28 @@ impl<S: SessionSealer> SessionCookie<S> {
         expire: bool,
     ) -> Result<HeaderValue, WriteError> {
         let attrs = &*self.attributes;
+        let mut line = String::with_capacity(
+            name.len()
+                + value.len()
+                + attrs.path.len()
+                + attrs.domain.as_ref().map_or(0, String::len)
+                + SET_COOKIE_ROOM,
+        );
+        line.push_str(name);
+        line.push('=');
+        line.push_str(value);
+        self.push_attributes(&mut line, name, max_age, expire);
+        // Moved, not copied, into the header value; the name is the only part not checked
+        // before (a `SessionSealer` other than `Sealer` may not check it).
+        HeaderValue::try_from(line).map_err(|_| WriteError::InvalidHeader)
+    }
+
+    /// Append the session cookie's attributes for cookie `name` to a `Set-Cookie` line, with a
+    /// `Max-Age` when given and an `Expires` at the Unix epoch when `expire`. In the attribute
+    /// order of the `cookie` crate's `Set-Cookie` formatting: `HttpOnly`, `SameSite`, `Secure`,
+    /// `Path`, `Domain`, `Max-Age`, `Expires`.
+    fn push_attributes(&self, line: &mut String, name: &str, max_age: Option<u64>, expire: bool) {
+        let attrs = &*self.attributes;
         let host_prefix = name.starts_with("__Host-");
         let secure_prefix = host_prefix || name.starts_with("__Secure-");
         let (path, domain) = if host_prefix {
@@ -573,12 +631,6 @@ impl<S: SessionSealer> SessionCookie<S> {
         } else {
             (attrs.path.as_str(), attrs.domain.as_deref())
         };
-        let mut line = String::with_capacity(
-            name.len() + value.len() + path.len() + domain.map_or(0, str::len) + SET_COOKIE_ROOM,
-        );
-        line.push_str(name);
-        line.push('=');
-        line.push_str(value);
         if attrs.http_only {
             line.push_str("; HttpOnly");
         }
@@ -605,10 +657,67 @@ impl<S: SessionSealer> SessionCookie<S> {
         if expire {
             line.push_str("; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
         }
-        // Moved, not copied, into the header value; the name is the only part not checked
-        // before (a `SessionSealer` other than `Sealer` may not check it).
-        HeaderValue::try_from(line).map_err(|_| WriteError::InvalidHeader)
     }
+}
+
+/// The `Max-Age` a sealed cookie gets: none for a browser-session cookie, else up to its
+/// sealed deadline.
+fn max_age(expiry: CookieExpiry, expires_at: u64, now: u64) -> Option<u64> {
+    match expiry {
+        CookieExpiry::BrowserSession => None,
+        CookieExpiry::UntilSessionExpires => Some(expires_at.saturating_sub(now)),
+        CookieExpiry::MaxAge(age) => Some(age.as_secs().min(expires_at.saturating_sub(now))),
+    }
+}
+
+/// The `Set-Cookie` values of one response: none or one nearly always, so one needs no vector.
+#[derive(Debug, Default)]
+pub(crate) struct SetCookies {
+    first: Option<HeaderValue>,
+    rest: Vec<HeaderValue>,
+}
+
+impl SetCookies {
+    fn push(&mut self, value: HeaderValue) {
+        if self.first.is_none() {
+            self.first = Some(value);
+        } else {
+            self.rest.push(value);
+        }
+    }
+
+    fn into_vec(self) -> Vec<HeaderValue> {
+        self.first.into_iter().chain(self.rest).collect()
+    }
+
+    /// Append each value to `headers` as a `Set-Cookie` header, in order.
+    pub(crate) fn append_to(self, headers: &mut HeaderMap) {
+        for value in self.first.into_iter().chain(self.rest) {
+            headers.append(SET_COOKIE, value);
+        }
+    }
+}
+
+thread_local! {
+    /// Per-thread buffer the one `Set-Cookie` line of a response is written in before it is
+    /// copied, at its exact size, into the header value. It holds the sealed value and the
+    /// attributes, nothing secret.
+    static LINE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Run `f` with an empty line buffer.
+fn with_line<R>(f: impl FnOnce(&mut String) -> R) -> R {
+    fn run<R>(line: &mut String, f: impl FnOnce(&mut String) -> R) -> R {
+        line.clear();
+        let out = f(line);
+        line.clear();
+        out
+    }
+    LINE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut line) => run(&mut line, f),
+        // Re-entered (a sealer that writes cookies while sealing): use a fresh buffer.
+        Err(_) => run(&mut String::new(), f),
+    })
 }
 
 /// Bytes of a `Set-Cookie` value beyond its name, value, path and domain, at most:
@@ -633,7 +742,7 @@ fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &str {
 /// A sealed value as a cookie value: percent-encoded where it holds bytes outside the
 /// cookie-octet set (never for base64url), borrowed otherwise.
 fn encode_value(value: &str) -> Cow<'_, str> {
-    if value.bytes().any(needs_escape) {
+    if any_needs_escape(value.as_bytes()) {
         percent_encoding::utf8_percent_encode(value, VALUE_ENCODE_SET).into()
     } else {
         Cow::Borrowed(value)
@@ -641,22 +750,38 @@ fn encode_value(value: &str) -> Cow<'_, str> {
 }
 
 /// Whether `encode_value` escapes `byte`: non-ASCII and every byte of [`VALUE_ENCODE_SET`].
+/// Comparisons only, no branches, so that [`any_needs_escape`] checks many bytes at once.
 fn needs_escape(byte: u8) -> bool {
-    ESCAPED[usize::from(byte)]
+    (byte <= b' ')
+        | (byte >= 0x7f)
+        | (byte == b'"')
+        | (byte == b',')
+        | (byte == b';')
+        | (byte == b'\\')
+        | (byte == b'%')
 }
 
-/// [`needs_escape`] as a table: one load per byte instead of the encoder's bit-set walk.
-static ESCAPED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        // `byte < 256`: the cast cannot truncate.
-        let b = byte as u8;
-        table[byte] = b <= b' ' || b >= 0x7f || matches!(b, b'"' | b',' | b';' | b'\\' | b'%');
-        byte += 1;
+/// Whether any byte of `bytes` needs escaping, checked 32 bytes at a time: each block is
+/// folded without branches, which the compiler turns into a few vector comparisons. The last,
+/// shorter block is padded with a byte that needs none.
+fn any_needs_escape(bytes: &[u8]) -> bool {
+    fn block_needs_escape(block: &[u8; 32]) -> bool {
+        block
+            .iter()
+            .fold(0u8, |escaped, &b| escaped | u8::from(needs_escape(b)))
+            != 0
     }
-    table
-};
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        if block.try_into().is_ok_and(block_needs_escape) {
+            return true;
+        }
+    }
+    let rest = blocks.remainder();
+    let mut last = [b'A'; 32];
+    last[..rest.len()].copy_from_slice(rest);
+    block_needs_escape(&last)
+}
 
 /// The percent-decoded values of every cookie named `name` in the request's `Cookie`
 /// headers, in the order sent, at most [`MAX_CANDIDATES`] of them and reading at most
@@ -709,7 +834,8 @@ pub(crate) fn for_each_value(
 /// once decoded as [`decode`] does. Raw names that are ASCII with no `%` (all real ones) are
 /// compared as they are.
 fn name_matches(raw_name: &[u8], name: &str) -> bool {
-    if raw_name.is_ascii() && !raw_name.contains(&b'%') {
+    let plain = |bytes: &[u8]| bytes.is_ascii() && memchr::memchr(b'%', bytes).is_none();
+    if plain(raw_name) {
         return raw_name == name.as_bytes();
     }
     decode(raw_name).is_some_and(|decoded| decoded == name)
@@ -763,14 +889,40 @@ pub(crate) fn for_each_cookie(
             return;
         }
         budget -= bytes.len();
-        for piece in bytes.split(|&b| b == b';') {
-            let Some(eq) = piece.iter().position(|&b| b == b'=') else {
+        // `memchr` finds each separator many bytes at a time; a byte loop here cost as much
+        // as the cipher.
+        for piece in SplitSemicolons(bytes) {
+            let Some(eq) = memchr::memchr(b'=', piece) else {
                 continue;
             };
             let (raw_name, raw_value) = (&piece[..eq], &piece[eq + 1..]);
             if f(trim_whitespace(raw_name), trim_whitespace(raw_value)).is_break() {
                 return;
             }
+        }
+    }
+}
+
+/// The pieces of a `Cookie` header between semicolons, as `bytes.split(|&b| b == b';')`
+/// gives them, found with `memchr`.
+struct SplitSemicolons<'a>(&'a [u8]);
+
+impl<'a> Iterator for SplitSemicolons<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if self.0.is_empty() {
+            return None;
+        }
+        match memchr::memchr(b';', self.0) {
+            Some(end) => {
+                let piece = &self.0[..end];
+                // The empty remainder after a final `;` is a piece too (as `split` gives
+                // it), but it holds no `=`, so it can be dropped.
+                self.0 = &self.0[end + 1..];
+                Some(piece)
+            }
+            None => Some(std::mem::take(&mut self.0)),
         }
     }
 }
@@ -933,6 +1085,26 @@ mod tests {
         for byte in 0..=u8::MAX {
             let encoded = percent_encoding::percent_encode(&[byte], VALUE_ENCODE_SET).to_string();
             assert_eq!(needs_escape(byte), encoded.len() > 1, "{byte:#04x}");
+        }
+    }
+
+    #[test]
+    fn the_block_escape_check_finds_every_byte_at_every_position() {
+        // Lengths around the 32-byte blocks, each byte that needs escaping at each position.
+        for len in [0, 1, 31, 32, 33, 63, 64, 65, 100] {
+            let clean = vec![b'A'; len];
+            assert!(!any_needs_escape(&clean), "clean, {len} bytes");
+            for at in 0..len {
+                for byte in 0..=u8::MAX {
+                    let mut value = clean.clone();
+                    value[at] = byte;
+                    assert_eq!(
+                        any_needs_escape(&value),
+                        needs_escape(byte),
+                        "{byte:#04x} at {at} of {len}"
+                    );
+                }
+            }
         }
     }
 

@@ -261,13 +261,28 @@ impl<C: Codec> Sealer<C> {
 
     /// Seal the payload `write_payload` appends (straight into the envelope's buffer) as a
     /// session that began at `created_at`, sealed at `now`; the value comes back with the
-    /// deadline sealed into it. The one place the deadline is computed.
+    /// deadline sealed into it.
     pub(crate) fn seal_payload_at(
         &self,
         created_at: u64,
         now: u64,
         write_payload: impl FnOnce(&mut Vec<u8>) -> Result<(), CodecError>,
     ) -> Result<Sealed, SealError> {
+        let mut value = String::new();
+        let expires_at = self.seal_payload_append(created_at, now, write_payload, &mut value)?;
+        Ok(Sealed { value, expires_at })
+    }
+
+    /// [`seal_payload_at`](Self::seal_payload_at), appending the value to `out` (a `Set-Cookie`
+    /// line being written, say) and returning the deadline. On failure `out` is left as it
+    /// was. The one place the deadline is computed.
+    pub(crate) fn seal_payload_append(
+        &self,
+        created_at: u64,
+        now: u64,
+        write_payload: impl FnOnce(&mut Vec<u8>) -> Result<(), CodecError>,
+        out: &mut String,
+    ) -> Result<u64, SealError> {
         let absolute = created_at.saturating_add(self.max_lifetime);
         if now >= absolute {
             return Err(SealError::LifetimeExceeded { ended_at: absolute });
@@ -280,24 +295,27 @@ impl<C: Codec> Sealer<C> {
             created_at,
             expires_at,
         };
-        let value = envelope::seal(
+        let start = out.len();
+        envelope::seal_append(
             &self.ring,
             self.cookie_name.as_bytes(),
             times,
             write_payload,
+            out,
         )
         .map_err(|e| match e {
             SealFailure::Payload(e) => SealError::Encode(e),
             SealFailure::Cipher => SealError::Encrypt,
         })?;
-        let size = self.cookie_name.len() + value.len();
+        let size = self.cookie_name.len() + (out.len() - start);
         if size > self.max_cookie_size {
+            out.truncate(start);
             return Err(SealError::TooLarge {
                 size,
                 max: self.max_cookie_size,
             });
         }
-        Ok(Sealed { value, expires_at })
+        Ok(expires_at)
     }
 
     /// Open a cookie value sealed by this sealer (or one sharing a key of its ring and its

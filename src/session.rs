@@ -79,6 +79,26 @@ pub trait SessionSealer: Clone + Send + Sync + 'static {
         created_at: u64,
         now: u64,
     ) -> Result<SealedSession, SealError>;
+
+    /// [`seal_session`](Self::seal_session), appending the value to `out` (the `Set-Cookie`
+    /// line the HTTP layer is writing) and returning its deadline, the
+    /// [`SealedSession::expires_at`] it would have had. On failure `out` must be left as it
+    /// was.
+    ///
+    /// The provided method calls `seal_session` and copies the value; [`Sealer`] encodes
+    /// straight into `out`, which saves the value's own allocation on every response that
+    /// sets the cookie.
+    fn seal_session_append(
+        &self,
+        entries: &Entries,
+        created_at: u64,
+        now: u64,
+        out: &mut String,
+    ) -> Result<u64, SealError> {
+        let sealed = self.seal_session(entries, created_at, now)?;
+        out.push_str(&sealed.value);
+        Ok(sealed.expires_at)
+    }
 }
 
 /// A session that opened: its entries and what its envelope said.
@@ -175,6 +195,21 @@ impl<C: Codec> SessionSealer for Sealer<C> {
         })?;
         Ok(SealedSession::new(sealed.value, sealed.expires_at))
     }
+
+    fn seal_session_append(
+        &self,
+        entries: &Entries,
+        created_at: u64,
+        now: u64,
+        out: &mut String,
+    ) -> Result<u64, SealError> {
+        self.seal_payload_append(
+            created_at,
+            now,
+            |buf| self.codec_ref().encode_entries(entries, buf),
+            out,
+        )
+    }
 }
 
 /// How long the browser keeps the session cookie.
@@ -239,15 +274,20 @@ struct State {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Session<C: Codec = DefaultCodec> {
-    state: Arc<Mutex<State>>,
+    shared: Arc<Shared<C>>,
+}
+
+/// What the clones of one [`Session`] share: one allocation per request, which the axum layer
+/// also hands to the extractors as it is.
+struct Shared<C> {
+    state: Mutex<State>,
     codec: C,
 }
 
 impl<C: Codec> Clone for Session<C> {
     fn clone(&self) -> Self {
         Self {
-            state: Arc::clone(&self.state),
-            codec: self.codec.clone(),
+            shared: Arc::clone(&self.shared),
         }
     }
 }
@@ -276,10 +316,7 @@ impl<C: Codec> fmt::Debug for Session<C> {
 impl<C: Codec> Session<C> {
     /// A new, empty session that came with no cookie.
     pub fn new(codec: C) -> Self {
-        Self {
-            state: Arc::default(),
-            codec,
-        }
+        Self::with_state(codec, State::default())
     }
 
     /// A new, empty session for a request whose cookie of the session's name did not open:
@@ -302,21 +339,51 @@ impl<C: Codec> Session<C> {
             idle_refresh_due: opened.idle_refresh_due,
             ..State::default()
         };
+        Self::with_state(codec, state)
+    }
+
+    fn with_state(codec: C, state: State) -> Self {
         Self {
-            state: Arc::new(Mutex::new(state)),
-            codec,
+            shared: Arc::new(Shared {
+                state: Mutex::new(state),
+                codec,
+            }),
         }
+    }
+
+    /// The state the clones share, type-erased, for a request's extensions.
+    #[cfg(feature = "axum")]
+    pub(crate) fn to_any(&self) -> Arc<dyn std::any::Any + Send + Sync> {
+        Arc::clone(&self.shared) as Arc<dyn std::any::Any + Send + Sync>
+    }
+
+    /// Whether `any` came from [`to_any`](Self::to_any) of a session with this codec.
+    #[cfg(feature = "axum")]
+    pub(crate) fn is_any(any: &(dyn std::any::Any + Send + Sync)) -> bool {
+        any.is::<Shared<C>>()
+    }
+
+    /// The session [`to_any`](Self::to_any) gave `any`, if it has this codec.
+    #[cfg(feature = "axum")]
+    pub(crate) fn from_any(any: &Arc<dyn std::any::Any + Send + Sync>) -> Option<Self> {
+        Arc::clone(any)
+            .downcast::<Shared<C>>()
+            .ok()
+            .map(|shared| Self { shared })
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
         // A handler that panicked while holding the lock left the map whole (every change is
         // one map operation), so the state is still usable.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The codec of the entries.
     pub fn codec(&self) -> &C {
-        &self.codec
+        &self.shared.codec
     }
 
     /// The value under `key`: `Ok(None)` if there is none, an error if it does not decode
@@ -326,7 +393,7 @@ impl<C: Codec> Session<C> {
         state
             .entries
             .get(key)
-            .map(|bytes| self.codec.decode(bytes))
+            .map(|bytes| self.shared.codec.decode(bytes))
             .transpose()
     }
 
@@ -337,7 +404,7 @@ impl<C: Codec> Session<C> {
     /// After [`destroy`](Self::destroy), inserting begins a new session.
     pub fn insert(&self, key: impl Into<String>, value: impl Serialize) -> Result<(), CodecError> {
         let mut bytes = Vec::new();
-        self.codec.encode(&value, &mut bytes)?;
+        self.shared.codec.encode(&value, &mut bytes)?;
         let key = key.into();
         let mut state = self.lock();
         if state.destroyed {
@@ -363,7 +430,9 @@ impl<C: Codec> Session<C> {
             }
             removed
         };
-        removed.map(|bytes| self.codec.decode(&bytes)).transpose()
+        removed
+            .map(|bytes| self.shared.codec.decode(&bytes))
+            .transpose()
     }
 
     /// Remove the value under `key`; true if there was one.
