@@ -402,20 +402,32 @@ impl<C: Codec> Session<C> {
     /// not count as a change.
     ///
     /// After [`destroy`](Self::destroy), inserting begins a new session.
-    pub fn insert(&self, key: impl Into<String>, value: impl Serialize) -> Result<(), CodecError> {
+    pub fn insert(
+        &self,
+        key: impl AsRef<str> + Into<String>,
+        value: impl Serialize,
+    ) -> Result<(), CodecError> {
         let mut bytes = Vec::new();
         self.shared.codec.encode(&value, &mut bytes)?;
-        let key = key.into();
         let mut state = self.lock();
         if state.destroyed {
             state.destroyed = false;
             state.created_at = None;
             state.expires_at = None;
         }
-        if state.entries.get(&key) != Some(&bytes) {
-            state.entries.insert(key, bytes);
-            state.changed = true;
-        }
+        // An existing entry is replaced in place: its key is not allocated again.
+        let changed = match state.entries.get_mut(key.as_ref()) {
+            Some(existing) if *existing == bytes => false,
+            Some(existing) => {
+                *existing = bytes;
+                true
+            }
+            None => {
+                state.entries.insert(key.into(), bytes);
+                true
+            }
+        };
+        state.changed |= changed;
         Ok(())
     }
 
