@@ -11,11 +11,8 @@ use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeMap as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::entries::Entries;
 use crate::error::CodecError;
-
-/// The entries of a [`Session`](crate::Session): each key's value, already encoded with the
-/// session's [`Codec`]. Ordered, so that equal sessions encode to equal bytes.
-pub type Entries = BTreeMap<String, Vec<u8>>;
 
 /// The largest payload a codec will decode or allocate for; generous next to any cookie.
 pub const MAX_DECODE_LEN: usize = 1 << 20;
@@ -118,7 +115,8 @@ impl<'de> Deserialize<'de> for EntriesFromBytes {
                 f.write_str("a map of session entries")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Entries::new();
+                // The length comes from authenticated bytes; capped all the same.
+                let mut entries = Entries::with_capacity(map.size_hint().unwrap_or(0).min(64));
                 while let Some((key, value)) = map.next_entry::<String, ByteString>()? {
                     entries.insert(key, value.0);
                 }

@@ -13,7 +13,7 @@ use http::{HeaderMap, HeaderValue};
 use percent_encoding::{AsciiSet, CONTROLS};
 
 use crate::chunk::{self, MAX_CHUNKS};
-use crate::codec::Entries;
+use crate::entries::Entries;
 use crate::error::{OpenError, SealError};
 use crate::sealer::MAX_COOKIE_SIZE;
 use crate::session::{CookieExpiry, Session, SessionSealer, WritePlan};

@@ -15,7 +15,6 @@
 
 use std::fmt;
 use std::iter;
-use std::ops::Bound::{Excluded, Unbounded};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,7 +23,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::clock::{Clock, SystemClock};
-use crate::codec::{write_json_object, Codec as _, Entries, Json};
+use crate::codec::{write_json_object, Codec as _, Json};
+use crate::entries::Entries;
 use crate::error::{CodecError, ConfigError, KeyError, OpenError, SealError};
 use crate::key::{DeriveParams, Key, KeyId};
 use crate::ring::KeyRing;
@@ -408,8 +408,8 @@ impl SessionSealer for FastifySealer {
         // The entries with `__ts` = now in its sorted place (replacing any entry of that name),
         // written without copying the map.
         let ts = now.to_string();
-        let before = entries.range::<str, _>((Unbounded, Excluded(FASTIFY_TS_FIELD)));
-        let after = entries.range::<str, _>((Excluded(FASTIFY_TS_FIELD), Unbounded));
+        let before = entries.before(FASTIFY_TS_FIELD);
+        let after = entries.after(FASTIFY_TS_FIELD);
         let members = before
             .map(|(key, value)| (key.as_str(), value.as_slice()))
             .chain(iter::once((FASTIFY_TS_FIELD, ts.as_bytes())))

@@ -12,6 +12,7 @@ mod chunk;
 mod clock;
 mod codec;
 mod cookie;
+mod entries;
 mod envelope;
 mod error;
 #[cfg(feature = "fastify")]
@@ -37,7 +38,8 @@ pub use codec::Bincode;
 pub use codec::Json;
 #[cfg(feature = "postcard")]
 pub use codec::Postcard;
-pub use codec::{Codec, DefaultCodec, Entries, MAX_DECODE_LEN};
+pub use codec::{Codec, DefaultCodec, MAX_DECODE_LEN};
+pub use entries::{Entries, Iter as EntriesIter};
 pub use envelope::{MAX_NAME_LEN, OVERHEAD};
 pub use error::{CodecError, ConfigError, KeyError, Malformed, OpenError, SealError};
 #[cfg(feature = "fastify")]

@@ -1,7 +1,8 @@
 //! The last step of a move from `@fastify/secure-session`: read both formats under one cookie
 //! name, write only the native one.
 
-use crate::codec::{Entries, Json};
+use crate::codec::Json;
+use crate::entries::Entries;
 use crate::error::{OpenError, SealError};
 use crate::sealer::Sealer;
 use crate::session::{OpenedSession, SealedSession, SessionSealer};
