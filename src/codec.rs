@@ -4,7 +4,6 @@
 //! changing codecs is a change of cookie name (or a migration that opens with the old sealer and
 //! seals with the new one).
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
@@ -238,12 +237,38 @@ impl Codec for Json {
     /// Reads a JSON object; each member's JSON text becomes one entry. Anything but an object
     /// is refused; a key given twice keeps its last value.
     fn decode_entries(&self, bytes: &[u8]) -> Result<Entries, CodecError> {
-        let object: BTreeMap<String, Box<serde_json::value::RawValue>> =
-            serde_json::from_slice(bytes).map_err(|e| CodecError::new(Self::NAME, e))?;
-        Ok(object
-            .into_iter()
-            .map(|(key, value)| (key, value.get().as_bytes().to_vec()))
-            .collect())
+        serde_json::from_slice::<JsonEntries>(bytes)
+            .map(|object| object.0)
+            .map_err(|e| CodecError::new(Self::NAME, e))
+    }
+}
+
+/// A JSON object read straight into [`Entries`]: each member's JSON text, borrowed from the
+/// input while it is checked, becomes one entry's value.
+#[cfg(feature = "json")]
+struct JsonEntries(Entries);
+
+#[cfg(feature = "json")]
+impl<'de> Deserialize<'de> for JsonEntries {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = JsonEntries;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object of session entries")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonEntries, A::Error> {
+                let mut entries = Entries::new();
+                while let Some((key, value)) =
+                    map.next_entry::<String, &'de serde_json::value::RawValue>()?
+                {
+                    // A key given twice keeps its last value.
+                    entries.insert(key, value.get().as_bytes().to_vec());
+                }
+                Ok(JsonEntries(entries))
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 

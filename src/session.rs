@@ -919,5 +919,14 @@ mod tests {
             .unwrap();
         assert_eq!(other.get("list"), Some(&b"[1, 2]".to_vec()));
         assert!(Json.decode_entries(b"[1,2]").is_err());
+        // Members in any order come out sorted; escaped keys are read; a key given twice
+        // keeps its last value.
+        let unordered = Json.decode_entries(br#"{"b":1,"a":"x","b":2}"#).unwrap();
+        assert_eq!(unordered.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(unordered.get("a"), Some(&br#""x""#.to_vec()));
+        assert_eq!(unordered.get("b"), Some(&b"2".to_vec()));
+        // Truncated or trailing junk is refused.
+        assert!(Json.decode_entries(br#"{"a":1"#).is_err());
+        assert!(Json.decode_entries(br#"{"a":1} x"#).is_err());
     }
 }
