@@ -1,0 +1,121 @@
+//! A measuring tool, not a demo: what one counter request costs the session code, counted
+//! rather than timed, so that small changes show through a noisy machine.
+//!
+//! ```text
+//! cargo run --release --example request_cost -- <mode> <iterations>
+//! scripts/bench-instructions.sh      # instructions per request of each mode, under valgrind
+//! ```
+//!
+//! Modes, each one iteration per request:
+//! - `plain`: the counter's axum app without sessions (`examples/counter_plain.rs`'s handler),
+//!   called in process with `tower::ServiceExt::oneshot`, body collected;
+//! - `sessions`: the same with `SessionLayer` and the counter's handler, the request carrying
+//!   three unrelated cookies and the session cookie (open, count, seal, `Set-Cookie`);
+//! - `load_save`: `SessionCookie::load`, the count, `SessionCookie::set_cookie_values`;
+//! - `load`: `SessionCookie::load` alone.
+//!
+//! Prints the heap allocations per iteration (counted by `stats_alloc`). The routers are
+//! turned into routes once (`with_state`), as `axum::serve` does per connection.
+
+use std::hint::black_box;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
+use axum::routing::get;
+use axum::{Json, Router};
+use http_body_util::BodyExt as _;
+use sealed_session::{Key, KeyRing, Sealer, Session, SessionCookie, SessionLayer};
+use serde_json::{json, Value};
+use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
+use tower::ServiceExt as _;
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
+
+async fn count(session: Session) -> Result<Json<Value>, (StatusCode, String)> {
+    let n = session.get::<u64>("count").ok().flatten().unwrap_or(0) + 1;
+    session
+        .insert("count", n)
+        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(Json(
+        json!({ "hello": format!("route requested {n} times in this session") }),
+    ))
+}
+
+async fn count_plain() -> Json<Value> {
+    let n: u64 = 1;
+    Json(json!({ "hello": format!("route requested {n} times in this session") }))
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let usage = "usage: request_cost <plain|sessions|load_save|load> <iterations>";
+    let mode = args.next().ok_or(usage)?;
+    let iterations: usize = args.next().ok_or(usage)?.parse()?;
+
+    let keys = KeyRing::new(Key::from_bytes([7; 32]));
+    let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+    let sessions: Router = Router::new()
+        .route("/", get(count))
+        .layer(SessionLayer::new(Sealer::new(keys.clone())))
+        .with_state(());
+    let plain: Router = Router::new().route("/", get(count_plain)).with_state(());
+
+    // The session cookie of a first visit, sent back among unrelated cookies.
+    let first = runtime.block_on(
+        sessions
+            .clone()
+            .oneshot(Request::get("/").body(Body::empty())?),
+    )?;
+    let set_cookie = first.headers()[header::SET_COOKIE].to_str()?;
+    let pair = set_cookie.split(';').next().ok_or("empty Set-Cookie")?;
+    let line = HeaderValue::from_str(&format!(
+        "_ga=GA1.1.1234567890.1700000000; theme=dark; {pair}; \
+         consent=analytics%3Dno%2Cads%3Dno"
+    ))?;
+    let cookies = SessionCookie::new(Sealer::new(keys));
+    let mut headers = HeaderMap::new();
+    headers.insert(header::COOKIE, line.clone());
+
+    let call = |app: &Router| -> Result<(), Box<dyn std::error::Error>> {
+        let request = Request::get("/")
+            .header(header::COOKIE, line.clone())
+            .body(Body::empty())?;
+        let app = app.clone();
+        let (parts, body) = runtime.block_on(async {
+            let (parts, body) = app.oneshot(request).await?.into_parts();
+            Ok::<_, Box<dyn std::error::Error>>((parts, body.collect().await?.to_bytes()))
+        })?;
+        black_box((parts, body));
+        Ok(())
+    };
+    let step = || -> Result<(), Box<dyn std::error::Error>> {
+        match mode.as_str() {
+            "plain" => call(&plain)?,
+            "sessions" => call(&sessions)?,
+            "load_save" => {
+                let session = cookies.load(black_box(&headers));
+                let n = session.get::<u64>("count")?.unwrap_or(0) + 1;
+                session.insert("count", n)?;
+                black_box(cookies.set_cookie_values(&session)?);
+            }
+            "load" => {
+                black_box(cookies.load(black_box(&headers)));
+            }
+            _ => return Err(usage.into()),
+        }
+        Ok(())
+    };
+
+    step()?; // warm-up: per-thread buffers, lazy statics
+    let region = Region::new(GLOBAL);
+    for _ in 0..iterations {
+        step()?;
+    }
+    let change = region.change();
+    println!(
+        "{mode}: {:.2} allocations per request",
+        (change.allocations + change.reallocations) as f64 / iterations.max(1) as f64
+    );
+    Ok(())
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Instructions and heap allocations per counter request, counted (not timed): a measure that a
+# shared, noisy machine does not move, for changes too small to see in requests per second.
+#
+# Runs examples/request_cost.rs under valgrind's cachegrind for N and 2N iterations of each
+# mode and prints (instructions at 2N - instructions at N) / N, so that start-up and warm-up
+# cancel out. Modes: plain (the counter app without sessions), sessions (with SessionLayer),
+# load_save (SessionCookie::load + count + set_cookie_values), load.
+#
+# Usage: scripts/bench-instructions.sh [N]      (default N = 1000)
+# Installs valgrind (Debian package) when missing.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+N=${1:-1000}
+
+if ! command -v valgrind >/dev/null; then
+  echo "installing valgrind (Debian package)"
+  if [[ $(id -u) -eq 0 ]]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq valgrind >/dev/null
+fi
+command -v valgrind >/dev/null || { echo "bench-instructions: valgrind is not installed" >&2; exit 1; }
+
+cargo build --release --quiet --example request_cost
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+BIN="$TARGET_DIR/release/examples/request_cost"
+
+instructions() { # mode iterations -> total instructions of the run
+  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$BIN" "$1" "$2" 2>&1 |
+    awk '/I +refs:/ { gsub(",", "", $NF); print $NF }'
+}
+
+echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $N and $((2 * N)) iterations"
+declare -A PER
+for mode in plain sessions load_save load; do
+  one=$(instructions "$mode" "$N")
+  two=$(instructions "$mode" $((2 * N)))
+  PER[$mode]=$(( (two - one) / N ))
+  allocs=$("$BIN" "$mode" "$N" | awk '{print $2}')
+  printf '  %-10s %7d instructions per request   %5s allocations per request\n' "$mode" "${PER[$mode]}" "$allocs"
+done
+printf '  sessions - plain: %d instructions per request\n' $(( PER[sessions] - PER[plain] ))
