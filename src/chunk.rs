@@ -33,7 +33,8 @@ use std::ops::ControlFlow;
 
 use http::HeaderMap;
 
-use crate::cookie::{decode, for_each_cookie, WriteError, MAX_CANDIDATES};
+use crate::cookie::WriteError;
+use crate::cookie_header::{decode, for_each_cookie, MAX_CANDIDATES};
 use crate::sealer::MAX_COOKIE_SIZE;
 
 /// The most cookies one session may be split over (the first cookie and eight chunk cookies).

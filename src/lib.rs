@@ -12,6 +12,7 @@ mod chunk;
 mod clock;
 mod codec;
 mod cookie;
+mod cookie_header;
 mod entries;
 mod envelope;
 mod error;
@@ -28,9 +29,8 @@ pub use self::axum::{
     SessionService,
 };
 pub use self::chunk::MAX_CHUNKS;
-pub use self::cookie::{
-    cookie_values, SameSite, SessionCookie, WriteError, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES,
-};
+pub use self::cookie::{SameSite, SessionCookie, WriteError};
+pub use self::cookie_header::{cookie_values, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES};
 pub use clock::{unix_seconds, Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]
 pub use codec::Bincode;
