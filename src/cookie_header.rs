@@ -184,6 +184,7 @@ mod tests {
     use super::*;
     use ::cookie::Cookie;
     use http::HeaderValue;
+    use proptest::prelude::*;
 
     /// What the `cookie` crate's parser gives for the cookies of `line` named `name`: the
     /// reading this module's byte scanner replaces.
@@ -195,6 +196,51 @@ mod tests {
             .map(|c| c.value().to_owned())
             .take(MAX_CANDIDATES)
             .collect()
+    }
+
+    /// Headers made of the pieces that matter to a reader: names and parts of names,
+    /// separators, whitespace, escapes, bytes that are not UTF-8 and a non-ASCII space.
+    fn header() -> impl Strategy<Value = Vec<u8>> {
+        let token = prop_oneof![
+            Just(&b"session"[..]),
+            Just(&b"sess"[..]),
+            Just(&b"ion"[..]),
+            Just(&b"s"[..]),
+            Just(&b"ss"[..]),
+            Just(&b"="[..]),
+            Just(&b";"[..]),
+            Just(&b"; "[..]),
+            Just(&b" "[..]),
+            Just(&b"\t"[..]),
+            Just(&b"%"[..]),
+            Just(&b"%69"[..]),
+            Just(&b"%3B"[..]),
+            Just(&b"v"[..]),
+            Just(&b"x1"[..]),
+            Just(&b"\"q\""[..]),
+            Just(&b"\xc2\xa0"[..]),
+            Just(&b"\xff"[..]),
+        ];
+        proptest::collection::vec(token, 0..24).prop_map(|tokens| tokens.concat())
+    }
+
+    proptest::proptest! {
+        /// The scanner finds what the `cookie` crate's parser finds, for a name, for names
+        /// that overlap it, and for a name given percent-encoded.
+        #[test]
+        fn the_scanner_reads_generated_headers_as_the_cookie_crate_does(line in header()) {
+            let mut headers = HeaderMap::new();
+            headers.insert(COOKIE, HeaderValue::from_bytes(&line).unwrap());
+            for name in ["session", "s", "ss", "sess%69on"] {
+                proptest::prop_assert_eq!(
+                    cookie_values(&headers, name),
+                    parsed_by_cookie_crate(&line, name),
+                    "{:?} in {}",
+                    name,
+                    String::from_utf8_lossy(&line)
+                );
+            }
+        }
     }
 
     #[test]
