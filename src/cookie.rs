@@ -17,7 +17,7 @@ use crate::cookie_header::{for_each_value, MAX_CANDIDATES};
 use crate::entries::Entries;
 use crate::error::{OpenError, SealError};
 use crate::sealer::MAX_COOKIE_SIZE;
-use crate::session::{CookieExpiry, Session, SessionSealer, WritePlan};
+use crate::session::{CookieExpiry, SealedSession, Session, SessionSealer, WritePlan};
 
 /// Bytes percent-encoded in cookie values: everything outside RFC 6265's cookie-octet set,
 /// and `%` itself so that decoding is unambiguous.
@@ -476,14 +476,28 @@ impl<S: SessionSealer> SessionCookie<S> {
                 let sealed = if self.attributes.max_chunks > 1 {
                     self.sealer
                         .seal_session(entries, created_at, now)
-                        .map(|sealed| (None, sealed.value, sealed.expires_at))
+                        .map(Sealed::ToSplit)
                         .map_err(WriteError::from)
                 } else {
                     self.sealed_line(entries, created_at, now, expiry)
-                        .map(|(line, expires_at)| (Some(line), String::new(), expires_at))
+                        .map(Sealed::Line)
                 };
-                let (line, value, expires_at) = match sealed {
-                    Ok(sealed) => sealed,
+                let written = match sealed {
+                    Ok(Sealed::Line(line)) => {
+                        values.push(line);
+                        1
+                    }
+                    Ok(Sealed::ToSplit(sealed)) => {
+                        let max_age = max_age(expiry, sealed.expires_at, now);
+                        let value = encode_value(&sealed.value);
+                        let parts =
+                            chunk::split(self.sealer.name(), &value, self.attributes.max_chunks)?;
+                        let written = parts.len();
+                        for (cookie_name, part) in parts {
+                            values.push(self.set_cookie(&cookie_name, &part, max_age, false)?);
+                        }
+                        written
+                    }
                     // Opened within the clock-skew leeway after its absolute deadline: the
                     // session is over and cannot be extended; the browser's copy goes too,
                     // chunk cookies included.
@@ -497,23 +511,6 @@ impl<S: SessionSealer> SessionCookie<S> {
                     }
                     Err(e) => return Err(e),
                 };
-                let written = match line {
-                    Some(line) => {
-                        values.push(line);
-                        1
-                    }
-                    None => {
-                        let max_age = max_age(expiry, expires_at, now);
-                        let value = encode_value(&value);
-                        let parts =
-                            chunk::split(self.sealer.name(), &value, self.attributes.max_chunks)?;
-                        let written = parts.len();
-                        for (cookie_name, part) in parts {
-                            values.push(self.set_cookie(&cookie_name, &part, max_age, false)?);
-                        }
-                        written
-                    }
-                };
                 // The session shrank: expire the chunk cookies the browser still holds.
                 for index in written.max(1)..request_chunks.min(MAX_CHUNKS) {
                     values.push(self.chunk_removal(index)?);
@@ -524,14 +521,14 @@ impl<S: SessionSealer> SessionCookie<S> {
     }
 
     /// The one `Set-Cookie` value of a session that is not chunked, sealed straight into the
-    /// line being written (no copy of the value), and the deadline sealed into it.
+    /// line being written (no copy of the value).
     fn sealed_line(
         &self,
         entries: &Entries,
         created_at: u64,
         now: u64,
         expiry: CookieExpiry,
-    ) -> Result<(HeaderValue, u64), WriteError> {
+    ) -> Result<HeaderValue, WriteError> {
         with_line(|line| {
             let name = self.sealer.name();
             line.push_str(name);
@@ -551,9 +548,7 @@ impl<S: SessionSealer> SessionCookie<S> {
                 return Err(WriteError::TooLarge { size, max });
             }
             self.push_attributes(line, name, max_age(expiry, expires_at, now), false);
-            let value =
-                HeaderValue::from_bytes(line.as_bytes()).map_err(|_| WriteError::InvalidHeader)?;
-            Ok((value, expires_at))
+            HeaderValue::from_bytes(line.as_bytes()).map_err(|_| WriteError::InvalidHeader)
         })
     }
 
@@ -651,6 +646,13 @@ impl<S: SessionSealer> SessionCookie<S> {
             line.push_str("; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
         }
     }
+}
+
+/// A freshly sealed session: the finished `Set-Cookie` value of an unchunked cookie, or the
+/// value still to be split over chunk cookies.
+enum Sealed {
+    Line(HeaderValue),
+    ToSplit(SealedSession),
 }
 
 /// The `Max-Age` a sealed cookie gets: none for a browser-session cookie, else up to its
