@@ -7,9 +7,9 @@
 //! ```
 //!
 //! Modes, each one iteration per request:
-//! - `plain`: the counter's axum app without sessions (`examples/counter_plain.rs`'s handler),
-//!   called in process with `tower::ServiceExt::oneshot`, body collected;
-//! - `sessions`: the same with `SessionLayer` and the counter's handler, the request carrying
+//! - `plain`: the app of `examples/counter_plain.rs` (the counter without sessions), called in
+//!   process with `tower::ServiceExt::oneshot`, body collected;
+//! - `sessions`: the app of `examples/counter.rs` (with `SessionLayer`), the request carrying
 //!   three unrelated cookies and the session cookie (open, count, seal, `Set-Cookie`);
 //! - `load_save`: `SessionCookie::load`, the count, `SessionCookie::set_cookie_values`;
 //! - `load`: `SessionCookie::load` alone.
@@ -20,32 +20,24 @@
 use std::hint::black_box;
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::http::{header, HeaderMap, HeaderValue, Request};
+use axum::Router;
 use http_body_util::BodyExt as _;
-use sealed_session::{Key, KeyRing, Sealer, Session, SessionCookie, SessionLayer};
-use serde_json::{json, Value};
+use sealed_session::{Key, KeyRing, Sealer, SessionCookie};
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 use tower::ServiceExt as _;
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
 
-async fn count(session: Session) -> Result<Json<Value>, (StatusCode, String)> {
-    let n = session.get::<u64>("count").ok().flatten().unwrap_or(0) + 1;
-    session
-        .insert("count", n)
-        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok(Json(
-        json!({ "hello": format!("route requested {n} times in this session") }),
-    ))
-}
-
-async fn count_plain() -> Json<Value> {
-    let n: u64 = 1;
-    Json(json!({ "hello": format!("route requested {n} times in this session") }))
-}
+// The demo apps themselves, so that what is counted is what `scripts/bench-http.sh` serves.
+// Their `main`s go unused here.
+#[allow(dead_code)]
+#[path = "counter.rs"]
+mod counter;
+#[allow(dead_code)]
+#[path = "counter_plain.rs"]
+mod counter_plain;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -55,11 +47,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let keys = KeyRing::new(Key::from_bytes([7; 32]));
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
-    let sessions: Router = Router::new()
-        .route("/", get(count))
-        .layer(SessionLayer::new(Sealer::new(keys.clone())))
-        .with_state(());
-    let plain: Router = Router::new().route("/", get(count_plain)).with_state(());
+    let sessions: Router = counter::app(keys.clone()).with_state(());
+    let plain: Router = counter_plain::app().with_state(());
 
     // The session cookie of a first visit, sent back among unrelated cookies.
     let first = runtime.block_on(
