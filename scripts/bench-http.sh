@@ -14,7 +14,8 @@
 # Usage: scripts/bench-http.sh
 # Environment (all optional):
 #   DURATION     seconds per wrk run (default 10)
-#   ROUNDS       rounds over the three servers, alternating (default 3); medians are reported
+#   ROUNDS       rounds over the three servers, alternating (default 5; on a shared machine
+#                rounds move by 10-30%); medians are reported
 #   CONNECTIONS  wrk connections (default 32)
 #   SERVER_CPUS  CPU list the servers are pinned to with taskset (default: the last CPU);
 #   WRK_CPUS     CPU list wrk is pinned to (default: the first CPU). Set both empty to not pin.
@@ -25,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=${DURATION:-10}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 CONNECTIONS=${CONNECTIONS:-32}
 DERIVE_RUNS=${DERIVE_RUNS:-3}
 NCPU=$(nproc)
