@@ -1,7 +1,5 @@
 //! Shared helpers: building apps, sending requests, reading `Set-Cookie`.
 
-use std::sync::{Arc, Mutex};
-
 use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
 use axum::Router;
@@ -94,27 +92,49 @@ pub async fn status_text(response: Response<Body>) -> (StatusCode, String) {
     (status, text(response).await)
 }
 
-/// Log output captured while running `f`, at every level.
+/// Log output captured while running `f`, at every level: the events `f` emits on this thread.
+///
+/// One global subscriber, installed on first use, formats every event and writes it to the
+/// capturing thread's buffer (or nowhere). A scoped subscriber per test (`with_default`) lost
+/// events now and then: with tests running in parallel, a log line first reached on another
+/// thread while this one's subscriber was being installed could keep an interest computed
+/// without it, and its events were skipped. With a single global subscriber interested in
+/// everything, every callsite is always enabled.
 pub fn capture_logs<R>(f: impl FnOnce() -> R) -> (R, String) {
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buffer {
+    use std::cell::RefCell;
+    use std::sync::Once;
+
+    thread_local! {
+        static CAPTURED: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
+    }
+    /// Writes to this thread's capture buffer when one is open, and drops the bytes otherwise.
+    struct ToCapture;
+    impl std::io::Write for ToCapture {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
+            CAPTURED.with(|captured| {
+                if let Some(bytes) = captured.borrow_mut().as_mut() {
+                    bytes.extend_from_slice(buf);
+                }
+            });
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let result = tracing::subscriber::with_default(subscriber, f);
-    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
-    (result, logs)
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(|| ToCapture)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other global subscriber in the test binary");
+    });
+
+    CAPTURED.with(|captured| *captured.borrow_mut() = Some(Vec::new()));
+    let result = f();
+    let bytes = CAPTURED.with(|captured| captured.borrow_mut().take().unwrap_or_default());
+    (result, String::from_utf8(bytes).unwrap())
 }
