@@ -14,13 +14,15 @@
 //! treat `http://127.0.0.1` and `http://localhost` as secure contexts and keep such cookies
 //! (the crate's Chromium test checks it).
 
-use std::net::{Ipv4Addr, SocketAddr};
-
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use sealed_session::{Key, KeyError, KeyRing, Sealer, Session, SessionLayer};
+use sealed_session::{KeyRing, Sealer, Session, SessionLayer};
 use serde_json::{json, Value};
+
+// Start-up shared by the server examples; each uses part of it.
+#[allow(dead_code)]
+mod support;
 
 /// The app: one counting route behind the session layer.
 pub fn app(keys: KeyRing) -> Router {
@@ -40,37 +42,11 @@ async fn count(session: Session) -> Result<Json<Value>, (StatusCode, String)> {
     ))
 }
 
-/// The key ring from `SESSION_KEYS`, or an ephemeral one with a warning.
-pub fn keys_from_env() -> Result<KeyRing, KeyError> {
-    match KeyRing::from_env("SESSION_KEYS") {
-        Err(KeyError::EnvNotSet { .. }) => {
-            eprintln!(
-                "\n  WARNING: SESSION_KEYS is not set: using an EPHEMERAL key.\n  \
-                 Every session ends when this process stops, and other instances cannot read\n  \
-                 its cookies. Set SESSION_KEYS to a base64 key (openssl rand -base64 32).\n"
-            );
-            Ok(KeyRing::new(Key::generate()))
-        }
-        keys => keys,
-    }
-}
-
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sealed_session=debug".into()),
-        )
-        .init();
-    let keys = keys_from_env()?;
-    let port = match std::env::var("PORT") {
-        Ok(port) => port.parse().map_err(|e| format!("PORT {port:?}: {e}"))?,
-        Err(_) => 3000,
-    };
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
-    println!("counter listening on http://{}/", listener.local_addr()?);
+    support::init_tracing();
+    let keys = support::keys_from_env()?;
+    let listener = support::listen("counter", 3000).await?;
     axum::serve(listener, app(keys)).await?;
     Ok(())
 }

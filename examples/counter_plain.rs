@@ -9,11 +9,13 @@
 //!
 //! `PORT` changes the port (0 picks a free one).
 
-use std::net::{Ipv4Addr, SocketAddr};
-
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
+
+// Start-up shared by the server examples; each uses part of it.
+#[allow(dead_code)]
+mod support;
 
 /// The app: the counter's route, answering as a first visit every time.
 pub fn app() -> Router {
@@ -27,16 +29,7 @@ async fn count() -> Json<Value> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let port = match std::env::var("PORT") {
-        Ok(port) => port.parse().map_err(|e| format!("PORT {port:?}: {e}"))?,
-        Err(_) => 3000,
-    };
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
-    println!(
-        "counter_plain listening on http://{}/",
-        listener.local_addr()?
-    );
+    let listener = support::listen("counter_plain", 3000).await?;
     axum::serve(listener, app()).await?;
     Ok(())
 }

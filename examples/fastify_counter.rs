@@ -14,13 +14,15 @@
 //! `SESSION_SALT` (16 characters), derived as the plugin's `secret` and `salt` options do.
 //! `PORT` changes the port (0 picks a free one).
 
-use std::net::{Ipv4Addr, SocketAddr};
-
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use sealed_session::{FastifySealer, Json as JsonCodec, KeyError, KeyRing, Session, SessionLayer};
 use serde_json::{json, Value};
+
+// Start-up shared by the server examples; each uses part of it.
+#[allow(dead_code)]
+mod support;
 
 /// The app: one counting route behind the session layer, with the plugin's cookie format.
 pub fn app(sealer: FastifySealer) -> Router {
@@ -58,23 +60,9 @@ pub fn sealer_from_env() -> Result<FastifySealer, Box<dyn std::error::Error>> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sealed_session=debug".into()),
-        )
-        .init();
+    support::init_tracing();
     let sealer = sealer_from_env()?;
-    let port = match std::env::var("PORT") {
-        Ok(port) => port.parse().map_err(|e| format!("PORT {port:?}: {e}"))?,
-        Err(_) => 3001,
-    };
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
-    println!(
-        "fastify_counter listening on http://{}/",
-        listener.local_addr()?
-    );
+    let listener = support::listen("fastify_counter", 3001).await?;
     axum::serve(listener, app(sealer)).await?;
     Ok(())
 }

@@ -7,7 +7,6 @@
 //! ```
 
 use std::convert::Infallible;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use http_body_util::Full;
@@ -16,7 +15,11 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use sealed_session::{Key, KeyError, KeyRing, Sealer, SessionCookie};
+use sealed_session::{Sealer, SessionCookie};
+
+// Start-up shared by the server examples; each uses part of it.
+#[allow(dead_code)]
+mod support;
 
 async fn handle(
     cookies: Arc<SessionCookie<Sealer>>,
@@ -45,24 +48,9 @@ async fn handle(
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let keys = match KeyRing::from_env("SESSION_KEYS") {
-        Err(KeyError::EnvNotSet { .. }) => {
-            eprintln!("\n  WARNING: SESSION_KEYS is not set: using an EPHEMERAL key.\n");
-            KeyRing::new(Key::generate())
-        }
-        keys => keys?,
-    };
+    let keys = support::keys_from_env()?;
     let cookies = Arc::new(SessionCookie::new(Sealer::new(keys)));
-    let port = match std::env::var("PORT") {
-        Ok(port) => port.parse()?,
-        Err(_) => 3000,
-    };
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
-    println!(
-        "hyper example listening on http://{}/",
-        listener.local_addr()?
-    );
+    let listener = support::listen("hyper example", 3000).await?;
     loop {
         let (stream, _) = listener.accept().await?;
         let cookies = Arc::clone(&cookies);

@@ -12,7 +12,6 @@
 //! session's deadline) for that login only. Keys come from `SESSION_KEYS` as in the counter
 //! example; `PORT` changes the port.
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use axum::extract::Query;
@@ -21,11 +20,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use sealed_session::{
-    CookieExpiry, DefaultName, Key, KeyError, KeyRing, NamedSession, Sealer, SessionLayer,
-    SessionName,
+    CookieExpiry, DefaultName, KeyRing, NamedSession, Sealer, SessionLayer, SessionName,
 };
 use serde::Deserialize;
 use serde_json::json;
+
+// Start-up shared by the server examples; each uses part of it.
+#[allow(dead_code)]
+mod support;
 
 /// The short-lived session for one-time messages.
 pub struct Flash;
@@ -103,32 +105,9 @@ async fn logout(session: LoginSession) -> StatusCode {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sealed_session=debug".into()),
-        )
-        .init();
-    let keys = match KeyRing::from_env("SESSION_KEYS") {
-        Err(KeyError::EnvNotSet { .. }) => {
-            eprintln!(
-                "\n  WARNING: SESSION_KEYS is not set: using an EPHEMERAL key; every session \
-                 ends when this process stops.\n"
-            );
-            KeyRing::new(Key::generate())
-        }
-        keys => keys?,
-    };
-    let port = match std::env::var("PORT") {
-        Ok(port) => port.parse().map_err(|e| format!("PORT {port:?}: {e}"))?,
-        Err(_) => 3000,
-    };
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
-    println!(
-        "login example listening on http://{}/",
-        listener.local_addr()?
-    );
+    support::init_tracing();
+    let keys = support::keys_from_env()?;
+    let listener = support::listen("login example", 3000).await?;
     axum::serve(listener, app(keys)).await?;
     Ok(())
 }

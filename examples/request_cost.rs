@@ -31,11 +31,11 @@ use tower::ServiceExt as _;
 static GLOBAL: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
 
 // The demo apps themselves, so that what is counted is what `scripts/bench-http.sh` serves.
-// Their `main`s go unused here.
-#[allow(dead_code)]
+// Their `main`s go unused here, and each brings its own copy of `examples/support`.
+#[allow(dead_code, clippy::duplicate_mod)]
 #[path = "counter.rs"]
 mod counter;
-#[allow(dead_code)]
+#[allow(dead_code, clippy::duplicate_mod)]
 #[path = "counter_plain.rs"]
 mod counter_plain;
 

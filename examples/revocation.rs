@@ -22,7 +22,6 @@
 //! the port.
 
 use std::collections::HashMap;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -31,9 +30,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use sealed_session::{Key, KeyError, KeyRing, Sealer, Session, SessionLayer};
+use sealed_session::{KeyRing, Sealer, Session, SessionLayer};
 use serde::Deserialize;
 use serde_json::json;
+
+// Start-up shared by the server examples; each uses part of it.
+#[allow(dead_code)]
+mod support;
 
 /// The app's user table, reduced to what revocation needs: each user's current session stamp.
 /// In a real app this is a column of the users table (`session_stamp BIGINT`), read with an
@@ -177,32 +180,9 @@ async fn logout(session: Session) -> StatusCode {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sealed_session=debug".into()),
-        )
-        .init();
-    let keys = match KeyRing::from_env("SESSION_KEYS") {
-        Err(KeyError::EnvNotSet { .. }) => {
-            eprintln!(
-                "\n  WARNING: SESSION_KEYS is not set: using an EPHEMERAL key; every session \
-                 ends when this process stops.\n"
-            );
-            KeyRing::new(Key::generate())
-        }
-        keys => keys?,
-    };
-    let port = match std::env::var("PORT") {
-        Ok(port) => port.parse().map_err(|e| format!("PORT {port:?}: {e}"))?,
-        Err(_) => 3000,
-    };
-    let listener =
-        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
-    println!(
-        "revocation example listening on http://{}/",
-        listener.local_addr()?
-    );
+    support::init_tracing();
+    let keys = support::keys_from_env()?;
+    let listener = support::listen("revocation example", 3000).await?;
     axum::serve(listener, app(keys, Users::default())).await?;
     Ok(())
 }

@@ -2,12 +2,13 @@
 //! loopback driven by a real client, and a real headless Chromium.
 #![cfg(feature = "axum")]
 
-// The examples are compiled in as modules so that the tests drive the exact code they show.
+// The examples are compiled in as modules so that the tests drive the exact code they show;
+// each brings its own copy of `examples/support`.
 #[path = "../examples/counter.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::duplicate_mod)]
 mod counter;
 #[path = "../examples/login.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::duplicate_mod)]
 mod login;
 
 #[path = "web/browser.rs"]

@@ -1,0 +1,52 @@
+//! The start-up the server examples share: logging, the key ring from the environment, and a
+//! listener on 127.0.0.1. Not an example itself: Cargo builds `examples/*.rs` and
+//! `examples/*/main.rs` only. Each example includes it with `mod support;` and uses what it
+//! needs of it.
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use sealed_session::{Key, KeyError, KeyRing};
+use tokio::net::TcpListener;
+
+/// Log to stderr, filtered by `RUST_LOG`; by default `info`, and the crate's `debug` lines (why
+/// a cookie did not open).
+pub fn init_tracing() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sealed_session=debug".into()),
+        )
+        .init();
+}
+
+/// The key ring from `SESSION_KEYS` (comma-separated base64 keys, newest first, as
+/// `KeyRing::from_base64_list` reads them), or an ephemeral one with a warning.
+pub fn keys_from_env() -> Result<KeyRing, KeyError> {
+    match KeyRing::from_env("SESSION_KEYS") {
+        Err(KeyError::EnvNotSet { .. }) => {
+            eprintln!(
+                "\n  WARNING: SESSION_KEYS is not set: using an EPHEMERAL key.\n  \
+                 Every session ends when this process stops, and other instances cannot read\n  \
+                 its cookies. Set SESSION_KEYS to a base64 key (openssl rand -base64 32).\n"
+            );
+            Ok(KeyRing::new(Key::generate()))
+        }
+        keys => keys,
+    }
+}
+
+/// A listener on 127.0.0.1 at the port `PORT` names (0 picks a free one), else
+/// `default_port`, announced on stdout as `<name> listening on http://127.0.0.1:<port>/` (the
+/// tests read the URL from that line).
+pub async fn listen(
+    name: &str,
+    default_port: u16,
+) -> Result<TcpListener, Box<dyn std::error::Error>> {
+    let port = match std::env::var("PORT") {
+        Ok(port) => port.parse().map_err(|e| format!("PORT {port:?}: {e}"))?,
+        Err(_) => default_port,
+    };
+    let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+    println!("{name} listening on http://{}/", listener.local_addr()?);
+    Ok(listener)
+}
