@@ -9,7 +9,8 @@ use http::{header, HeaderMap, HeaderValue};
 use std::time::Duration;
 
 use sealed_session::{
-    Key, ManualClock, Sealer, Session, SessionCookie, SessionLayer, WriteError, MAX_COOKIE_SIZE,
+    Key, ManualClock, Sealer, Session, SessionCookie, SessionLayer, SessionSealer, WriteError,
+    MAX_COOKIE_SIZE,
 };
 use serde::Deserialize;
 
@@ -29,6 +30,29 @@ fn sealer() -> Sealer {
 
 fn cookies() -> SessionCookie<Sealer> {
     SessionCookie::new(sealer()).max_chunks(CAP)
+}
+
+/// The `Set-Cookie` values `cookies` writes for `session`, as text.
+fn set_cookie_lines<S: SessionSealer>(
+    cookies: &SessionCookie<S>,
+    session: &Session<S::Codec>,
+) -> Vec<String> {
+    cookies
+        .set_cookie_values(session)
+        .unwrap()
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Request headers carrying back the cookies `set` sets (removals left out).
+fn request_carrying(set: &[String]) -> HeaderMap {
+    let mut request = HeaderMap::new();
+    request.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&cookie_header(set)).unwrap(),
+    );
+    request
 }
 
 fn app() -> Router {
@@ -278,16 +302,8 @@ fn chunking_works_through_the_plain_http_helpers() {
     let cookies = cookies();
     let session = cookies.load(&HeaderMap::new());
     session.insert("blob", "b".repeat(6_000)).unwrap();
-    let values = cookies.set_cookie_values(&session).unwrap();
-    let set: Vec<String> = values
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
-    let mut request = HeaderMap::new();
-    request.insert(
-        header::COOKIE,
-        HeaderValue::from_str(&cookie_header(&set)).unwrap(),
-    );
+    let set = set_cookie_lines(&cookies, &session);
+    let request = request_carrying(&set);
     let again = cookies.load(&request);
     assert_eq!(
         again.get::<String>("blob").unwrap().map(|b| b.len()),
@@ -306,27 +322,15 @@ fn a_chunked_session_past_its_absolute_lifetime_has_every_chunk_expired() {
     let cookies = SessionCookie::new(sealer).max_chunks(CAP);
     let session = cookies.load(&HeaderMap::new());
     session.insert("blob", "b".repeat(6_000)).unwrap();
-    let set: Vec<String> = cookies
-        .set_cookie_values(&session)
-        .unwrap()
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
-    let mut request = HeaderMap::new();
-    request.insert(
-        header::COOKIE,
-        HeaderValue::from_str(&cookie_header(&set)).unwrap(),
-    );
+    let set = set_cookie_lines(&cookies, &session);
+    let request = request_carrying(&set);
     // Past the absolute deadline but within the leeway: it opens, and cannot be sealed again.
     clock.advance(Duration::from_secs(130));
     let late = cookies.load(&request);
     assert!(late.get::<String>("blob").unwrap().is_some());
     late.touch();
-    let removed: Vec<String> = cookies
-        .set_cookie_values(&late)
-        .unwrap()
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
+    let removed: Vec<String> = set_cookie_lines(&cookies, &late)
+        .into_iter()
         .filter(|c| crate::is_removal(c))
         .map(|c| pair(&c).split_once('=').unwrap().0.to_owned())
         .collect();
@@ -341,17 +345,8 @@ fn a_value_sealed_with_another_key_never_opens_through_chunks() {
     .max_chunks(CAP);
     let session = other.load(&HeaderMap::new());
     session.insert("blob", "b".repeat(6_000)).unwrap();
-    let set: Vec<String> = other
-        .set_cookie_values(&session)
-        .unwrap()
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
-    let mut request = HeaderMap::new();
-    request.insert(
-        header::COOKIE,
-        HeaderValue::from_str(&cookie_header(&set)).unwrap(),
-    );
+    let set = set_cookie_lines(&other, &session);
+    let request = request_carrying(&set);
     assert!(cookies().load(&request).is_empty());
 }
 
@@ -363,18 +358,9 @@ fn a_large_fastify_format_session_round_trips_over_chunks() {
     let cookies = SessionCookie::new(sealer).max_chunks(CAP);
     let session = cookies.load(&HeaderMap::new());
     session.insert("blob", "b".repeat(6_000)).unwrap();
-    let set: Vec<String> = cookies
-        .set_cookie_values(&session)
-        .unwrap()
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
+    let set = set_cookie_lines(&cookies, &session);
     assert_eq!(set.len(), 2, "{set:?}");
-    let mut request = HeaderMap::new();
-    request.insert(
-        header::COOKIE,
-        HeaderValue::from_str(&cookie_header(&set)).unwrap(),
-    );
+    let request = request_carrying(&set);
     let again = cookies.load(&request);
     assert_eq!(
         again.get::<String>("blob").unwrap().map(|b| b.len()),
