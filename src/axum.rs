@@ -274,7 +274,8 @@ where
                                     "session rejected by the validator; new session"
                                 );
                                 let fresh = Session::after_unopened_cookie(session.codec().clone());
-                                fresh.set_request_chunks(session.request_chunks());
+                                let (chunks, time) = session.request();
+                                fresh.set_request(chunks, time);
                                 fresh.destroy();
                                 fresh
                             };

@@ -418,7 +418,7 @@ impl<S: SessionSealer> SessionCookie<S> {
             }
             None => Session::after_unopened_cookie(codec),
         };
-        session.set_request_chunks(chunk_cookies);
+        session.set_request(chunk_cookies, now);
         session
     }
 
@@ -429,6 +429,12 @@ impl<S: SessionSealer> SessionCookie<S> {
     ///
     /// This is the one place cookies are written; it returns a list so that a session can
     /// span several cookies.
+    ///
+    /// The time a new cookie is sealed at is the time [`load`](Self::load) checked the
+    /// request's cookie, when the request had one, so that a request reads the clock once:
+    /// the request's time, as with the session's other deadlines. Dating the cookie a little
+    /// early is never more permissive (its idle and absolute deadlines come that much sooner,
+    /// and no deadline is ever moved past the session's absolute lifetime).
     pub fn set_cookie_values(
         &self,
         session: &Session<S::Codec>,
@@ -441,9 +447,10 @@ impl<S: SessionSealer> SessionCookie<S> {
         &self,
         session: &Session<S::Codec>,
     ) -> Result<SetCookies, WriteError> {
-        let now = self.sealer.now();
-        let request_chunks = session.request_chunks();
-        session.write_plan(now, |plan| self.values_for(plan, now, request_chunks))
+        session.write_plan(
+            || self.sealer.now(),
+            |plan, now, request_chunks| self.values_for(plan, now, request_chunks),
+        )
     }
 
     /// The `Set-Cookie` values for `plan`, `request_chunks` being the chunk cookies the request

@@ -1,6 +1,7 @@
 //! The session handle: a change-tracked map of entries, and the [`SessionSealer`] trait that
 //! turns it into a cookie value and back. Knows nothing of HTTP.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -8,6 +9,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use zeroize::Zeroize as _;
 
 use crate::codec::{Codec, DefaultCodec};
 use crate::entries::Entries;
@@ -247,6 +249,9 @@ struct State {
     /// Chunk cookies (`name.1`, ...) the request carried: a response that writes fewer must
     /// expire the rest.
     request_chunks: usize,
+    /// The clock's reading when the request's cookie was checked, if one was: the session's
+    /// new cookie is dated with it, so a request reads the clock once.
+    request_time: Option<u64>,
 }
 
 /// A session: a map from string keys to values, each stored encoded with the sealer's codec,
@@ -276,6 +281,44 @@ struct State {
 /// ```
 pub struct Session<C: Codec = DefaultCodec> {
     shared: Arc<Shared<C>>,
+}
+
+thread_local! {
+    /// Where [`Session::insert`] encodes a value; wiped after each use.
+    static ENCODED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The per-thread encoding buffer keeps at most this much capacity between calls.
+const ENCODED_KEPT_CAPACITY: usize = 4096;
+
+/// `f` of `value` as `codec` encodes it, in a per-thread buffer that is wiped afterwards (a
+/// fresh one if a `Serialize` impl inserts into a session while being encoded).
+fn with_encoded<C: Codec, T: Serialize + ?Sized, R>(
+    codec: &C,
+    value: &T,
+    f: impl FnOnce(&[u8]) -> R,
+) -> Result<R, CodecError> {
+    fn run<C: Codec, T: Serialize + ?Sized, R>(
+        buf: &mut Vec<u8>,
+        codec: &C,
+        value: &T,
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> Result<R, CodecError> {
+        buf.clear();
+        let out = codec.encode(value, buf).map(|()| f(buf));
+        if buf.capacity() > ENCODED_KEPT_CAPACITY {
+            buf.zeroize(); // the whole capacity, before it is freed
+            *buf = Vec::new();
+        } else {
+            buf.as_mut_slice().zeroize();
+            buf.clear();
+        }
+        out
+    }
+    ENCODED.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => run(&mut buf, codec, value, f),
+        Err(_) => run(&mut Vec::new(), codec, value, f),
+    })
 }
 
 /// What the clones of one [`Session`] share: one allocation per request, which the axum layer
@@ -408,28 +451,31 @@ impl<C: Codec> Session<C> {
         key: impl AsRef<str> + Into<String>,
         value: impl Serialize,
     ) -> Result<(), CodecError> {
-        let mut bytes = Vec::new();
-        self.shared.codec.encode(&value, &mut bytes)?;
-        let mut state = self.lock();
-        if state.destroyed {
-            state.destroyed = false;
-            state.created_at = None;
-            state.expires_at = None;
-        }
-        // An existing entry is replaced in place: its key is not allocated again.
-        let changed = match state.entries.get_mut(key.as_ref()) {
-            Some(existing) if *existing == bytes => false,
-            Some(existing) => {
-                *existing = bytes;
-                true
+        // Encoded outside the lock (the codec runs the value's own `Serialize`), into a
+        // per-thread buffer: a replaced value is copied into the entry's own allocation.
+        with_encoded(&self.shared.codec, &value, |bytes| {
+            let mut state = self.lock();
+            if state.destroyed {
+                state.destroyed = false;
+                state.created_at = None;
+                state.expires_at = None;
             }
-            None => {
-                state.entries.insert(key.into(), bytes);
-                true
-            }
-        };
-        state.changed |= changed;
-        Ok(())
+            // An existing entry is replaced in place: neither its key nor its value buffer
+            // is allocated again.
+            let changed = match state.entries.get_mut(key.as_ref()) {
+                Some(existing) if existing.as_slice() == bytes => false,
+                Some(existing) => {
+                    existing.clear();
+                    existing.extend_from_slice(bytes);
+                    true
+                }
+                None => {
+                    state.entries.insert(key.into(), bytes.to_vec());
+                    true
+                }
+            };
+            state.changed |= changed;
+        })
     }
 
     /// Remove the value under `key` and decode it: for values read once, like flash
@@ -553,24 +599,43 @@ impl<C: Codec> Session<C> {
         state.changed = true;
     }
 
-    /// Record how many chunk cookies the request carried (see [`SessionCookie::max_chunks`]).
+    /// Record what the request brought: how many chunk cookies it carried (see
+    /// [`SessionCookie::max_chunks`]) and the clock's reading when its cookie was checked.
     ///
     /// [`SessionCookie::max_chunks`]: crate::SessionCookie::max_chunks
-    pub(crate) fn set_request_chunks(&self, chunks: usize) {
-        self.lock().request_chunks = chunks;
+    pub(crate) fn set_request(&self, chunks: usize, time: Option<u64>) {
+        if chunks == 0 && time.is_none() {
+            return; // what a new state holds already
+        }
+        let mut state = self.lock();
+        state.request_chunks = chunks;
+        state.request_time = time;
     }
 
-    /// How many chunk cookies the request carried.
-    pub(crate) fn request_chunks(&self) -> usize {
-        self.lock().request_chunks
+    /// What [`set_request`](Self::set_request) recorded: for a session that replaces this one
+    /// within the same request.
+    pub(crate) fn request(&self) -> (usize, Option<u64>) {
+        let state = self.lock();
+        (state.request_chunks, state.request_time)
     }
 
     /// What the HTTP layer should do with this session when the response is sent, handed to
     /// `f` with the session locked, so that the entries are sealed where they are instead of
-    /// copied out. `f` must not call back into this session.
-    pub(crate) fn write_plan<R>(&self, now: u64, f: impl FnOnce(WritePlan<'_>) -> R) -> R {
+    /// copied out, along with the time to seal at and the chunk cookies the request carried.
+    /// `f` must not call back into this session.
+    ///
+    /// The time is the one the request's cookie was checked at, or `now()` when no cookie
+    /// was: a request spends one clock reading on its session, not one to open and one to
+    /// seal. Sealing with that earlier time is never more permissive: the new cookie's
+    /// deadlines are computed from it, so they come at most the handler's run time early.
+    pub(crate) fn write_plan<R>(
+        &self,
+        now: impl FnOnce() -> u64,
+        f: impl FnOnce(WritePlan<'_>, u64, usize) -> R,
+    ) -> R {
         let state = self.lock();
-        f(state.write_plan(now))
+        let now = state.request_time.unwrap_or_else(now);
+        f(state.write_plan(now), now, state.request_chunks)
     }
 }
 
@@ -706,28 +771,37 @@ mod tests {
     use crate::key::Key;
 
     fn plan_kind(session: &Session) -> &'static str {
-        session.write_plan(1_000, |plan| match plan {
-            WritePlan::Nothing => "nothing",
-            WritePlan::Remove => "remove",
-            WritePlan::Seal { .. } => "seal",
-        })
+        session.write_plan(
+            || 1_000,
+            |plan, _, _| match plan {
+                WritePlan::Nothing => "nothing",
+                WritePlan::Remove => "remove",
+                WritePlan::Seal { .. } => "seal",
+            },
+        )
     }
 
     /// The `created_at` a seal of `session` at 1000 would keep; panics if it would not seal.
     fn sealed_created_at(session: &Session) -> u64 {
-        session.write_plan(1_000, |plan| match plan {
-            WritePlan::Seal { created_at, .. } => created_at,
-            other => panic!("expected a seal, got {other:?}"),
-        })
+        session.write_plan(
+            || 1_000,
+            |plan, _, _| match plan {
+                WritePlan::Seal { created_at, .. } => created_at,
+                other => panic!("expected a seal, got {other:?}"),
+            },
+        )
     }
 
     /// The entries a seal of `session` would write; panics if it would not seal.
     #[cfg(any(feature = "postcard", feature = "json"))]
     fn sealed_entries<C: Codec>(session: &Session<C>) -> Entries {
-        session.write_plan(1_000, |plan| match plan {
-            WritePlan::Seal { entries, .. } => entries.clone(),
-            other => panic!("expected a seal, got {other:?}"),
-        })
+        session.write_plan(
+            || 1_000,
+            |plan, _, _| match plan {
+                WritePlan::Seal { entries, .. } => entries.clone(),
+                other => panic!("expected a seal, got {other:?}"),
+            },
+        )
     }
 
     /// `value` as the default codec stores it, so that the tests hold whichever codec that is.
@@ -775,6 +849,69 @@ mod tests {
         assert!(!session.is_changed());
         session.insert("a", 2u8).unwrap();
         assert!(session.is_changed());
+    }
+
+    #[test]
+    fn replacing_values_of_any_length_stores_exactly_the_new_encoding() {
+        let session: Session = Session::default();
+        let big = "x".repeat(ENCODED_KEPT_CAPACITY * 2);
+        for value in [
+            "a long first value",
+            "short",
+            "",
+            big.as_str(),
+            "after the big one",
+        ] {
+            session.insert("k", value).unwrap();
+            assert_eq!(session.get::<String>("k").unwrap().as_deref(), Some(value));
+            assert_eq!(session.lock().entries.get("k"), Some(&encoded(value)));
+        }
+        // The per-thread buffer keeps no large allocation and no bytes after a call.
+        ENCODED.with(|buf| {
+            let buf = buf.borrow();
+            assert!(buf.is_empty() && buf.capacity() <= ENCODED_KEPT_CAPACITY);
+        });
+    }
+
+    /// A value whose `Serialize` inserts into the session it is being inserted into.
+    struct InsertsWhileEncoded<'a>(&'a Session);
+
+    impl Serialize for InsertsWhileEncoded<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.0
+                .insert("inner", 7u8)
+                .map_err(serde::ser::Error::custom)?;
+            serializer.serialize_u8(1)
+        }
+    }
+
+    #[test]
+    fn a_serialize_that_inserts_into_the_same_session_does_not_deadlock_or_mix_values() {
+        let session: Session = Session::default();
+        session
+            .insert("outer", InsertsWhileEncoded(&session))
+            .unwrap();
+        assert_eq!(session.get::<u8>("outer").unwrap(), Some(1));
+        assert_eq!(session.get::<u8>("inner").unwrap(), Some(7));
+    }
+
+    #[test]
+    fn a_value_that_fails_to_encode_changes_nothing() {
+        let session: Session = Session::default();
+        session.insert("k", 1u8).unwrap();
+        let mut entries = Entries::new();
+        entries.insert("k".into(), encoded(&1u8));
+        // A map with a non-string key is an error for JSON; bincode and postcard encode it, so
+        // use a value whose `Serialize` fails with every codec.
+        struct Fails;
+        impl Serialize for Fails {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no"))
+            }
+        }
+        assert!(session.insert("k", Fails).is_err());
+        assert!(session.insert("new", Fails).is_err());
+        assert_eq!(session.lock().entries, entries);
     }
 
     #[test]

@@ -345,6 +345,55 @@ fn reads_alone_send_nothing_and_a_change_reseals_keeping_created_at() {
     assert_eq!(opened.created_at, T0);
 }
 
+/// The value of the one `Set-Cookie` line among `values`.
+fn sealed_value(values: &[HeaderValue]) -> String {
+    assert_eq!(values.len(), 1, "{values:?}");
+    pair(values[0].to_str().unwrap())
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned()
+}
+
+#[test]
+fn a_new_cookie_is_dated_with_the_time_its_request_cookie_was_read() {
+    let (sealer, clock) = sealer_at(key_a());
+    let sealer = sealer.idle_timeout(Duration::from_secs(600));
+    let cookies = SessionCookie::new(sealer.clone());
+    let first = pair(&sealed_cookie(&cookies, 1));
+    clock.set(T0 + 100);
+    let session = cookies.load(&headers(&[&first]));
+    clock.set(T0 + 500); // a slow handler
+    session.insert("count", 2u32).unwrap();
+    let opened = sealer
+        .open_session(
+            &sealed_value(&cookies.set_cookie_values(&session).unwrap()),
+            T0 + 500,
+        )
+        .unwrap();
+    assert_eq!(opened.created_at, T0);
+    // Idle deadline from the request's time, not from the end of the handler.
+    assert_eq!(opened.expires_at, T0 + 100 + 600);
+}
+
+#[test]
+fn without_a_request_cookie_the_clock_is_read_when_the_cookie_is_written() {
+    let (sealer, clock) = sealer_at(key_a());
+    let sealer = sealer.idle_timeout(Duration::from_secs(600));
+    let cookies = SessionCookie::new(sealer.clone());
+    let session = cookies.load(&HeaderMap::new());
+    clock.set(T0 + 50);
+    session.insert("count", 1u32).unwrap();
+    let opened = sealer
+        .open_session(
+            &sealed_value(&cookies.set_cookie_values(&session).unwrap()),
+            T0 + 50,
+        )
+        .unwrap();
+    assert_eq!(opened.created_at, T0 + 50);
+    assert_eq!(opened.expires_at, T0 + 50 + 600);
+}
+
 #[test]
 fn session_of_a_fresh_request_is_empty_and_new() {
     let cookies = SessionCookie::new(Sealer::new(Key::generate()));
