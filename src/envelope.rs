@@ -30,6 +30,8 @@ pub const OVERHEAD: usize = HEADER_LEN + NONCE_LEN + TIMES_LEN + TAG_LEN;
 const PLAINTEXT_START: usize = HEADER_LEN + NONCE_LEN;
 /// Longest cookie name the format binds; longer names are refused when a sealer is built.
 pub const MAX_NAME_LEN: usize = 256;
+/// Names up to this long get their AAD built in a 32-byte buffer instead of a 261-byte one.
+const SHORT_NAME_LEN: usize = 27;
 
 /// Session timestamps carried inside the ciphertext, in unix seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,11 +77,23 @@ fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
 
 /// Build the AAD (header || cookie name) on the stack.
 fn with_aad<R>(header: &[u8; HEADER_LEN], cookie_name: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
-    let mut aad = [0u8; HEADER_LEN + MAX_NAME_LEN];
-    let name_len = cookie_name.len().min(MAX_NAME_LEN);
-    aad[..HEADER_LEN].copy_from_slice(header);
-    aad[HEADER_LEN..HEADER_LEN + name_len].copy_from_slice(&cookie_name[..name_len]);
-    f(&aad[..HEADER_LEN + name_len])
+    fn run<const N: usize, R>(
+        header: &[u8; HEADER_LEN],
+        name: &[u8],
+        f: impl FnOnce(&[u8]) -> R,
+    ) -> R {
+        let mut aad = [0u8; N];
+        aad[..HEADER_LEN].copy_from_slice(header);
+        aad[HEADER_LEN..HEADER_LEN + name.len()].copy_from_slice(name);
+        f(&aad[..HEADER_LEN + name.len()])
+    }
+    let name = &cookie_name[..cookie_name.len().min(MAX_NAME_LEN)];
+    // Cookie names are short: a small buffer to fill for them, the full one for the rest.
+    if name.len() <= SHORT_NAME_LEN {
+        run::<{ HEADER_LEN + SHORT_NAME_LEN }, R>(header, name, f)
+    } else {
+        run::<{ HEADER_LEN + MAX_NAME_LEN }, R>(header, name, f)
+    }
 }
 
 /// Why sealing failed: the payload writer's own error, or the cipher's.
@@ -268,6 +282,58 @@ mod tests {
         })
         .unwrap();
         assert_eq!(opened, b"x");
+    }
+
+    #[test]
+    fn the_aad_is_the_header_and_the_whole_name_at_every_length() {
+        let key = ring().primary().clone();
+        let times = Times {
+            created_at: 1,
+            expires_at: 2,
+        };
+        for len in [
+            0,
+            1,
+            SHORT_NAME_LEN - 1,
+            SHORT_NAME_LEN,
+            SHORT_NAME_LEN + 1,
+            100,
+            MAX_NAME_LEN,
+        ] {
+            let name: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let mut value = String::new();
+            let sealed = seal_with_nonce(
+                &key,
+                &name,
+                times,
+                &[7; 24],
+                |b| {
+                    b.extend_from_slice(b"payload");
+                    Ok::<(), ()>(())
+                },
+                &mut value,
+            );
+            assert!(sealed.is_ok());
+            // The same bytes as the cipher gives with the AAD built by hand.
+            let raw = URL_SAFE_NO_PAD.decode_to_vec(&value).unwrap();
+            let mut aad = raw[..HEADER_LEN].to_vec();
+            aad.extend_from_slice(&name);
+            let mut plaintext = raw[PLAINTEXT_START..raw.len() - TAG_LEN].to_vec();
+            let tag: [u8; TAG_LEN] = raw[raw.len() - TAG_LEN..].try_into().unwrap();
+            aead::open_in_place(key.as_bytes(), &[7; 24], &aad, &mut plaintext, &tag).unwrap();
+            assert_eq!(&plaintext[TIMES_LEN..], b"payload");
+            // Opens under its name only: a one-byte change anywhere in it fails.
+            assert!(
+                open(&ring(), &name, &value, 4096, |_| Ok(())).is_ok(),
+                "{len}"
+            );
+            for i in 0..len {
+                let mut other = name.clone();
+                other[i] ^= 1;
+                let err = open(&ring(), &other, &value, 4096, |_| Ok(())).unwrap_err();
+                assert_eq!(err, OpenError::Unauthenticated, "{len} {i}");
+            }
+        }
     }
 
     proptest::proptest! {
