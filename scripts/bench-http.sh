@@ -33,21 +33,13 @@ NCPU=$(nproc)
 SERVER_CPUS=${SERVER_CPUS-$((NCPU - 1))}
 WRK_CPUS=${WRK_CPUS-0}
 
-fail() { echo "bench-http: $*" >&2; exit 1; }
-
-pin() { # pin CPUS command...: run the command on those CPUs when taskset and a list are given
-  local cpus=$1; shift
-  if [[ -n "$cpus" ]] && command -v taskset >/dev/null; then taskset -c "$cpus" "$@"; else "$@"; fi
-}
-
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package)"
-  if [[ $(id -u) -eq 0 ]]; then SUDO=; else SUDO=sudo; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk >/dev/null
-fi
-command -v wrk >/dev/null || fail "wrk is not installed and could not be installed"
-command -v node >/dev/null || fail "node (>= 20) is needed for the fastify server"
-command -v curl >/dev/null || fail "curl is needed to fetch the first session cookie"
+NAME=bench-http
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
+need wrk wrk
+need node
+need curl
+need python3
 if [[ ! -d tests/interop/node_modules/@fastify/secure-session ]]; then
   (cd tests/interop && npm ci --no-audit --no-fund --silent)
 fi
@@ -55,9 +47,7 @@ fi
 echo "building (release)"
 cargo build --release --quiet --features axum \
   --example counter --example counter_plain --example derive_time
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
-  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
-BIN="$TARGET_DIR/release/examples"
+BIN="$(target_dir)/release/examples"
 
 KEY=$(head -c 32 /dev/urandom | base64)
 LOG=$(mktemp -d)

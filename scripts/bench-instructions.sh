@@ -14,16 +14,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
 
-if ! command -v valgrind >/dev/null; then
-  echo "installing valgrind (Debian package)"
-  if [[ $(id -u) -eq 0 ]]; then SUDO=; else SUDO=sudo; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq valgrind >/dev/null
-fi
-command -v valgrind >/dev/null || { echo "bench-instructions: valgrind is not installed" >&2; exit 1; }
+NAME=bench-instructions
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
+need valgrind valgrind
+need python3
 
 cargo build --release --quiet --example request_cost
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-BIN="$TARGET_DIR/release/examples/request_cost"
+BIN="$(target_dir)/release/examples/request_cost"
 
 instructions() { # mode iterations -> total instructions of the run
   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null "$BIN" "$1" "$2" 2>&1 |

@@ -32,29 +32,18 @@ NCPU=$(nproc)
 SERVER_CPUS=${SERVER_CPUS-$((NCPU - 1))}
 WRK_CPUS=${WRK_CPUS-0}
 
-fail() { echo "bench-profile: $*" >&2; exit 1; }
-pin() {
-  local cpus=$1; shift
-  if [[ -n "$cpus" ]] && command -v taskset >/dev/null; then taskset -c "$cpus" "$@"; else "$@"; fi
-}
-install_missing() { # command package
-  command -v "$1" >/dev/null && return 0
-  echo "installing $2 (Debian package)"
-  if [[ $(id -u) -eq 0 ]]; then SUDO=; else SUDO=sudo; fi
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "$2" >/dev/null
-}
-install_missing wrk wrk
-install_missing perf linux-perf
-for tool in wrk perf curl python3; do
-  command -v "$tool" >/dev/null || fail "$tool is needed"
-done
+NAME=bench-profile
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
+need wrk wrk
+need perf linux-perf
+need curl
+need python3
 ((DURATION >= 4)) || fail "DURATION must be at least 4 seconds"
 
 echo "building (release)"
 cargo build --release --quiet --features axum --example counter --example counter_plain
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-BIN="$TARGET_DIR/release/examples"
+BIN="$(target_dir)/release/examples"
 KEY=$(head -c 32 /dev/urandom | base64)
 WORK=$(mktemp -d)
 SERVER_PID=

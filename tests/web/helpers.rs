@@ -5,8 +5,8 @@ use std::time::Duration;
 use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue};
 use sealed_session::{
-    cookie_values, CookieExpiry, Key, SameSite, Sealer, Session, SessionCookie, SessionSealer,
-    WriteError, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES,
+    cookie_values, CookieExpiry, Key, OpenedSession, SameSite, Sealer, Session, SessionCookie,
+    SessionSealer, WriteError, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES,
 };
 
 use crate::common::{attribute, attributes, capture_logs, key_a, pair, sealer_at, T0};
@@ -328,49 +328,38 @@ fn an_undecodable_payload_gives_a_fresh_session() {
 #[test]
 fn reads_alone_send_nothing_and_a_change_reseals_keeping_created_at() {
     let (sealer, clock) = sealer_at(key_a());
-    let cookies = SessionCookie::new(sealer.clone());
+    let cookies = SessionCookie::new(sealer);
     let first = pair(&sealed_cookie(&cookies, 1));
     clock.set(T0 + 100);
     let session = cookies.load(&headers(&[&first]));
     assert_eq!(session.get::<u32>("count").unwrap(), Some(1));
     assert!(cookies.set_cookie_values(&session).unwrap().is_empty());
     session.insert("count", 2u32).unwrap();
-    let values = cookies.set_cookie_values(&session).unwrap();
+    assert_eq!(resealed(&cookies, &session, T0 + 100).created_at, T0);
+}
+
+/// `session` as the one `Set-Cookie` value `cookies` writes for it, opened at `at`.
+fn resealed(cookies: &SessionCookie<Sealer>, session: &Session, at: u64) -> OpenedSession {
+    let values = cookies.set_cookie_values(session).unwrap();
+    assert_eq!(values.len(), 1, "{values:?}");
     let value = pair(values[0].to_str().unwrap())
         .split_once('=')
         .unwrap()
         .1
         .to_owned();
-    let opened = sealer.open_session(&value, T0 + 100).unwrap();
-    assert_eq!(opened.created_at, T0);
-}
-
-/// The value of the one `Set-Cookie` line among `values`.
-fn sealed_value(values: &[HeaderValue]) -> String {
-    assert_eq!(values.len(), 1, "{values:?}");
-    pair(values[0].to_str().unwrap())
-        .split_once('=')
-        .unwrap()
-        .1
-        .to_owned()
+    cookies.sealer().open_session(&value, at).unwrap()
 }
 
 #[test]
 fn a_new_cookie_is_dated_with_the_time_its_request_cookie_was_read() {
     let (sealer, clock) = sealer_at(key_a());
-    let sealer = sealer.idle_timeout(Duration::from_secs(600));
-    let cookies = SessionCookie::new(sealer.clone());
+    let cookies = SessionCookie::new(sealer.idle_timeout(Duration::from_secs(600)));
     let first = pair(&sealed_cookie(&cookies, 1));
     clock.set(T0 + 100);
     let session = cookies.load(&headers(&[&first]));
     clock.set(T0 + 500); // a slow handler
     session.insert("count", 2u32).unwrap();
-    let opened = sealer
-        .open_session(
-            &sealed_value(&cookies.set_cookie_values(&session).unwrap()),
-            T0 + 500,
-        )
-        .unwrap();
+    let opened = resealed(&cookies, &session, T0 + 500);
     assert_eq!(opened.created_at, T0);
     // Idle deadline from the request's time, not from the end of the handler.
     assert_eq!(opened.expires_at, T0 + 100 + 600);
@@ -379,17 +368,11 @@ fn a_new_cookie_is_dated_with_the_time_its_request_cookie_was_read() {
 #[test]
 fn without_a_request_cookie_the_clock_is_read_when_the_cookie_is_written() {
     let (sealer, clock) = sealer_at(key_a());
-    let sealer = sealer.idle_timeout(Duration::from_secs(600));
-    let cookies = SessionCookie::new(sealer.clone());
+    let cookies = SessionCookie::new(sealer.idle_timeout(Duration::from_secs(600)));
     let session = cookies.load(&HeaderMap::new());
     clock.set(T0 + 50);
     session.insert("count", 1u32).unwrap();
-    let opened = sealer
-        .open_session(
-            &sealed_value(&cookies.set_cookie_values(&session).unwrap()),
-            T0 + 50,
-        )
-        .unwrap();
+    let opened = resealed(&cookies, &session, T0 + 50);
     assert_eq!(opened.created_at, T0 + 50);
     assert_eq!(opened.expires_at, T0 + 50 + 600);
 }
