@@ -16,35 +16,24 @@
 use std::hint::black_box;
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, HeaderValue, Request, StatusCode};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::http::{header, HeaderMap, HeaderValue, Request};
+use axum::Router;
 use criterion::{criterion_group, criterion_main, Criterion};
 use http_body_util::BodyExt as _;
-use sealed_session::{Key, KeyRing, Sealer, Session, SessionCookie, SessionLayer};
-use serde_json::{json, Value};
+use sealed_session::{Key, KeyRing, Sealer, SessionCookie};
 use tower::ServiceExt as _;
 
 fn keys() -> KeyRing {
     KeyRing::new(Key::from_bytes([7; 32]))
 }
 
-/// The counter demo's handler (examples/counter.rs).
-async fn count(session: Session) -> Result<Json<Value>, (StatusCode, String)> {
-    let n = session.get::<u64>("count").ok().flatten().unwrap_or(0) + 1;
-    session
-        .insert("count", n)
-        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok(Json(
-        json!({ "hello": format!("route requested {n} times in this session") }),
-    ))
-}
-
-/// The counter_plain example's handler.
-async fn count_plain() -> Json<Value> {
-    let n: u64 = 1;
-    Json(json!({ "hello": format!("route requested {n} times in this session") }))
-}
+// The demo apps themselves, so that the bench measures what `cargo run --example` serves.
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../examples/counter.rs"]
+mod counter;
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../examples/counter_plain.rs"]
+mod counter_plain;
 
 /// A `Cookie` header as a browser sends it: a few cookies of other parts of the site around the
 /// session cookie `session=<value>`.
@@ -105,11 +94,8 @@ fn counter(c: &mut Criterion) {
         .unwrap();
     // `with_state(())` turns the handlers into routes once, as `axum::serve` does for each
     // connection; without it every call would rebuild them, layer included.
-    let sessions: Router = Router::new()
-        .route("/", get(count))
-        .layer(SessionLayer::new(Sealer::new(keys())))
-        .with_state(());
-    let plain: Router = Router::new().route("/", get(count_plain)).with_state(());
+    let sessions: Router = counter::app(keys()).with_state(());
+    let plain: Router = counter_plain::app().with_state(());
 
     // The session cookie of a first visit, as the load test sends it on every request.
     let first = runtime
