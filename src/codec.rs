@@ -169,8 +169,8 @@ impl Codec for Bincode {
     }
 
     /// The entry map read straight from bincode's encoding of it, without serde's machinery:
-    /// the same entries, and an error for the same inputs, as the provided method (a property
-    /// test holds the two together), in about half the instructions.
+    /// the same entries, and an error for the same inputs, as the provided method (property
+    /// tests hold the two together), in about 340 fewer instructions for a one-entry session.
     fn decode_entries(&self, bytes: &[u8]) -> Result<Entries, CodecError> {
         decode_bincode_entries(bytes).map_err(|e| CodecError::new(Self::NAME, e))
     }
