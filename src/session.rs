@@ -614,6 +614,7 @@ impl<C: Codec> Session<C> {
 
     /// What [`set_request`](Self::set_request) recorded: for a session that replaces this one
     /// within the same request.
+    #[cfg(feature = "axum")]
     pub(crate) fn request(&self) -> (usize, Option<u64>) {
         let state = self.lock();
         (state.request_chunks, state.request_time)
