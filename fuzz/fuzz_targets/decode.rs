@@ -1,11 +1,12 @@
 //! Authenticated but arbitrary payloads: what a codec decodes after the AEAD has passed (a value
 //! sealed by a buggy or older release, or with another codec). The input is sealed with
-//! `seal_bytes_at` and opened with each codec into realistic types; every failure must be a
-//! typed `Decode` error, and the raw payload must come back byte for byte.
+//! `seal_bytes_at` and opened with each codec into realistic types and as a session's entry
+//! map; every failure must be a typed `Decode` error, and the raw payload must come back byte
+//! for byte.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sealed_session::{Codec, OpenError, SealError, Sealer};
+use sealed_session::{Codec, OpenError, SealError, Sealer, SessionSealer};
 use sealed_session_fuzz::{split, Session, SEALERS};
 
 fn round_trip<C: Codec>(sealer: &Sealer<C>, payload: &[u8], created_at: u64, now: u64) {
@@ -35,6 +36,8 @@ fn round_trip<C: Codec>(sealer: &Sealer<C>, payload: &[u8], created_at: u64, now
         sealer.open_at::<Session>(&value, now).map(drop),
         sealer.open_at::<serde_json::Value>(&value, now).map(drop),
         sealer.open_at::<Vec<String>>(&value, now).map(drop),
+        // As a session's entry map (bincode's is read by the crate's own decoder).
+        sealer.open_session(&value, now).map(drop),
     ] {
         match result {
             Ok(()) | Err(OpenError::Decode(_)) => {}
