@@ -241,7 +241,6 @@ impl<C: Codec> Sealer<C> {
         now: u64,
     ) -> Result<String, SealError> {
         self.seal_payload_at(created_at, now, |buf| self.codec.encode(value, buf))
-            .map(|sealed| sealed.value)
     }
 
     /// Seal payload bytes the caller has already encoded, as a session that began at
@@ -256,21 +255,19 @@ impl<C: Codec> Sealer<C> {
             buf.extend_from_slice(payload);
             Ok(())
         })
-        .map(|sealed| sealed.value)
     }
 
     /// Seal the payload `write_payload` appends (straight into the envelope's buffer) as a
-    /// session that began at `created_at`, sealed at `now`; the value comes back with the
-    /// deadline sealed into it.
+    /// session that began at `created_at`, sealed at `now`, into a new value.
     pub(crate) fn seal_payload_at(
         &self,
         created_at: u64,
         now: u64,
         write_payload: impl FnOnce(&mut Vec<u8>) -> Result<(), CodecError>,
-    ) -> Result<Sealed, SealError> {
+    ) -> Result<String, SealError> {
         let mut value = String::new();
-        let expires_at = self.seal_payload_append(created_at, now, write_payload, &mut value)?;
-        Ok(Sealed { value, expires_at })
+        self.seal_payload_append(created_at, now, write_payload, &mut value)?;
+        Ok(value)
     }
 
     /// [`seal_payload_at`](Self::seal_payload_at), appending the value to `out` (a `Set-Cookie`
@@ -392,14 +389,6 @@ impl<C: Codec> Sealer<C> {
             },
         )
     }
-}
-
-/// A freshly sealed value and the deadline sealed into it.
-pub(crate) struct Sealed {
-    pub(crate) value: String,
-    /// Unix seconds after which the value stops opening: the earlier of the idle and absolute
-    /// deadlines.
-    pub(crate) expires_at: u64,
 }
 
 impl<C: Codec> fmt::Debug for Sealer<C> {

@@ -192,11 +192,9 @@ impl<C: Codec> SessionSealer for Sealer<C> {
         created_at: u64,
         now: u64,
     ) -> Result<SealedSession, SealError> {
-        // Encoded straight into the envelope's buffer; the deadline is the sealer's.
-        let sealed = self.seal_payload_at(created_at, now, |buf| {
-            self.codec_ref().encode_entries(entries, buf)
-        })?;
-        Ok(SealedSession::new(sealed.value, sealed.expires_at))
+        let mut value = String::new();
+        let expires_at = self.seal_session_append(entries, created_at, now, &mut value)?;
+        Ok(SealedSession::new(value, expires_at))
     }
 
     fn seal_session_append(
@@ -206,6 +204,7 @@ impl<C: Codec> SessionSealer for Sealer<C> {
         now: u64,
         out: &mut String,
     ) -> Result<u64, SealError> {
+        // Encoded straight into the envelope's buffer; the deadline is the sealer's.
         self.seal_payload_append(
             created_at,
             now,
