@@ -3,6 +3,12 @@
 #   counter        examples/counter.rs: the axum counter demo with sealed-session
 #   counter_plain  examples/counter_plain.rs: the same app without sessions
 #   fastify        tests/interop/server.js: fastify 5 + @fastify/secure-session, same counter
+# and, to show where a session request's cost lies, two servers between the plain app and the
+# demo:
+#   counter_cipher examples/counter_cipher.rs: the plain app plus the cipher work alone (one
+#                  XChaCha20-Poly1305 open and one seal of the counter's size per request)
+#   counter_floor  examples/counter_floor.rs: the counter on Sealer::open / Sealer::seal called
+#                  by hand, with no session layer
 # then the ratios (targets: counter >= 85% of counter_plain, counter >= 3x fastify), and the
 # time of Argon2id MODERATE key derivation in Rust (release) against libsodium's crypto_pwhash
 # through Node's sodium-native, with the same secret, salt and parameters.
@@ -14,8 +20,9 @@
 # Usage: scripts/bench-http.sh
 # Environment (all optional):
 #   DURATION     seconds per wrk run (default 10)
-#   ROUNDS       rounds over the three servers, alternating (default 5; on a shared machine
-#                rounds move by 10-30%); medians are reported
+#   ROUNDS       rounds over the servers (default 5; on a shared machine rounds move by
+#                10-30%); each round starts one server later in the list, so that no server
+#                always runs first; medians are reported
 #   CONNECTIONS  wrk connections (default 32)
 #   SERVER_CPUS  CPU list the servers are pinned to with taskset (default: the last CPU);
 #   WRK_CPUS     CPU list wrk is pinned to (default: the first CPU). Set both empty to not pin.
@@ -45,8 +52,8 @@ if [[ ! -d tests/interop/node_modules/@fastify/secure-session ]]; then
 fi
 
 echo "building (release)"
-cargo build --release --quiet --features axum \
-  --example counter --example counter_plain --example derive_time
+cargo build --release --quiet --features axum --example counter --example counter_plain \
+  --example counter_floor --example counter_cipher --example derive_time
 BIN="$(target_dir)/release/examples"
 
 KEY=$(head -c 32 /dev/urandom | base64)
@@ -81,8 +88,11 @@ start() {
     counter)
       launch "$LOG/$name.log" env SESSION_KEYS="$KEY" PORT="$PORT" RUST_LOG=warn "$BIN/counter"
       ;;
-    counter_plain)
-      launch "$LOG/$name.log" env PORT="$PORT" "$BIN/counter_plain"
+    counter_floor)
+      launch "$LOG/$name.log" env SESSION_KEYS="$KEY" PORT="$PORT" "$BIN/$name"
+      ;;
+    counter_plain | counter_cipher)
+      launch "$LOG/$name.log" env PORT="$PORT" "$BIN/$name"
       ;;
     fastify)
       launch "$LOG/$name.log" env SESSION_KEY="$KEY" PORT="$PORT" NODE_ENV=production \
@@ -108,18 +118,16 @@ cookie_from() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 declare -A CPU RPS
-RATIO_PLAIN=
-RATIO_FASTIFY=
 run() {
   local name=$1 cookie body out rps
   start "$name"
   cookie=$(cookie_from "$PORT")
-  if [[ $name != counter_plain ]]; then
+  if [[ $name == counter || $name == counter_floor || $name == fastify ]]; then
     [[ -n "$cookie" ]] || fail "$name sent no session cookie"
     body=$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$PORT/")
     [[ $body == *"requested 2 times"* ]] || fail "$name did not count with the cookie: $body"
   else
-    cookie=${SESSION_COOKIE:-session=none}
+    cookie=$SESSION_COOKIE
   fi
   local before after
   before=$(cpu_ticks "$SERVER_PID")
@@ -140,20 +148,37 @@ run() {
     "$(awk '/Latency/ {print "latency avg " $2 ", max " $4}' <<<"$out")"
   CPU[$name]="${CPU[$name]:-} $cpu"
   RPS[$name]="${RPS[$name]:-} $rps"
-  [[ $name == counter ]] && SESSION_COOKIE=$cookie
   return 0
+}
+
+SERVERS=(counter counter_plain counter_cipher counter_floor fastify)
+# ratio A B: A's requests/s over B's in the round just run, appended to RATIO[A/B].
+declare -A RATIO
+ratio() {
+  local last_a last_b
+  last_a=$(awk '{print $NF}' <<<"${RPS[$1]}")
+  last_b=$(awk '{print $NF}' <<<"${RPS[$2]}")
+  RATIO[$1/$2]+=" $(awk -v a="$last_a" -v b="$last_b" 'BEGIN {print a / b}')"
 }
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $NCPU CPUs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s; servers on CPUs '${SERVER_CPUS}', wrk on CPUs '${WRK_CPUS}'"
+# The servers without sessions get a session cookie of the demo's too, and ignore it, so that
+# every server reads requests of the same size.
+start counter
+SESSION_COOKIE=$(cookie_from "$PORT")
+stop_server
+[[ -n "$SESSION_COOKIE" ]] || fail "counter sent no session cookie"
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round (load $(cut -d' ' -f1-3 /proc/loadavg))"
-  run counter
-  run counter_plain
-  run fastify
-  last() { awk '{print $NF}' <<<"$1"; }
-  RATIO_PLAIN+=" $(awk -v a="$(last "${RPS[counter]}")" -v b="$(last "${RPS[counter_plain]}")" 'BEGIN {print a / b}')"
-  RATIO_FASTIFY+=" $(awk -v a="$(last "${RPS[counter]}")" -v b="$(last "${RPS[fastify]}")" 'BEGIN {print a / b}')"
+  for i in "${!SERVERS[@]}"; do
+    run "${SERVERS[$(( (i + round - 1) % ${#SERVERS[@]} ))]}"
+  done
+  ratio counter counter_plain
+  ratio counter_cipher counter_plain
+  ratio counter_floor counter_plain
+  ratio counter counter_floor
+  ratio counter fastify
 done
 
 echo
@@ -162,14 +187,22 @@ echo
 # server's CPU time per request (what a CPU-bound server's capacity is inversely proportional to).
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 echo "medians over $ROUNDS rounds:"
-for name in counter counter_plain fastify; do
+for name in "${SERVERS[@]}"; do
   printf '  %-14s %10.0f requests/s   %5.1f us server CPU/request   (rounds: %s requests/s; %s us)\n' \
     "$name" "$(median <<<"${RPS[$name]}")" "$(median <<<"${CPU[$name]}")" "${RPS[$name]# }" "${CPU[$name]# }"
 done
-awk -v rs="$(median <<<"$RATIO_PLAIN")" -v rf="$(median <<<"$RATIO_FASTIFY")" \
+# share NAME: the median, lowest and highest of a ratio's rounds, as percentages.
+share() {
+  tr ' ' '\n' | grep -v '^$' | sort -g |
+    awk '{v[NR]=$1} END {printf "%5.1f%%   (rounds %.1f-%.1f%%)", 100 * (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2), 100 * v[1], 100 * v[NR]}'
+}
+echo "  sessions / no sessions, requests/s within a round:  $(share <<<"${RATIO[counter/counter_plain]}")   (target >= 85%)"
+echo "  the cipher work alone / no sessions:                $(share <<<"${RATIO[counter_cipher/counter_plain]}")"
+echo "  seal / open by hand / no sessions:                  $(share <<<"${RATIO[counter_floor/counter_plain]}")"
+echo "  sessions / seal / open by hand:                     $(share <<<"${RATIO[counter/counter_floor]}")"
+awk -v rf="$(median <<<"${RATIO[counter/fastify]}")" \
     -v cs="$(median <<<"${CPU[counter]}")" -v cp="$(median <<<"${CPU[counter_plain]}")" \
     -v cf="$(median <<<"${CPU[fastify]}")" 'BEGIN {
-  printf "  sessions / no sessions, requests/s within a round:  %5.1f%%   (target >= 85%%)\n", 100 * rs
   printf "  sessions / no sessions, by server CPU per request:  %5.1f%%   (%.1f us per request for sessions)\n", 100 * cp / cs, cs - cp
   printf "  sessions / fastify, requests/s within a round:      %5.2fx   (target >= 3x)\n", rf
   printf "  sessions / fastify, by server CPU per request:      %5.2fx\n", cf / cs
