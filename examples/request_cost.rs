@@ -12,11 +12,14 @@
 //! - `sessions`: the app of `examples/counter.rs` (with `SessionLayer`), the request carrying
 //!   three unrelated cookies and the session cookie (open, count, seal, `Set-Cookie`);
 //! - `load_save`: `SessionCookie::load`, the count, `SessionCookie::set_cookie_values`;
-//! - `load`: `SessionCookie::load` alone.
+//! - `load`: `SessionCookie::load` alone;
+//! - `open_seal`: the plain API as `examples/counter_floor.rs` calls it: `Sealer::open` of a
+//!   sealed map of one count, the count, `Sealer::seal` of the map.
 //!
 //! Prints the heap allocations per iteration (counted by `stats_alloc`). The routers are
 //! turned into routes once (`with_state`), as `axum::serve` does per connection.
 
+use std::collections::BTreeMap;
 use std::hint::black_box;
 
 use axum::body::Body;
@@ -41,7 +44,7 @@ mod counter_plain;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: request_cost <plain|sessions|load_save|load> <iterations>";
+    let usage = "usage: request_cost <plain|sessions|load_save|load|open_seal> <iterations>";
     let mode = args.next().ok_or(usage)?;
     let iterations: usize = args.next().ok_or(usage)?.parse()?;
 
@@ -62,7 +65,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "_ga=GA1.1.1234567890.1700000000; theme=dark; {pair}; \
          consent=analytics%3Dno%2Cads%3Dno"
     ))?;
-    let cookies = SessionCookie::new(Sealer::new(keys));
+    let sealer = Sealer::new(keys);
+    let sealed = sealer.seal(&BTreeMap::from([("count".to_owned(), 1u64)]))?;
+    let cookies = SessionCookie::new(sealer.clone());
     let mut headers = HeaderMap::new();
     headers.insert(header::COOKIE, line.clone());
 
@@ -87,6 +92,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let n = session.get::<u64>("count")?.unwrap_or(0) + 1;
                 session.insert("count", n)?;
                 black_box(cookies.set_cookie_values(&session)?);
+            }
+            "open_seal" => {
+                let mut counts = sealer
+                    .open::<BTreeMap<String, u64>>(black_box(&sealed))?
+                    .into_value();
+                *counts.entry("count".to_owned()).or_default() += 1;
+                black_box(sealer.seal(&counts)?);
             }
             "load" => {
                 black_box(cookies.load(black_box(&headers)));

@@ -5,7 +5,8 @@
 # Runs examples/request_cost.rs under valgrind's cachegrind for N and 2N iterations of each
 # mode and prints (instructions at 2N - instructions at N) / N, so that start-up and warm-up
 # cancel out. Modes: plain (the counter app without sessions), sessions (with SessionLayer),
-# load_save (SessionCookie::load + count + set_cookie_values), load.
+# load_save (SessionCookie::load + count + set_cookie_values), load, open_seal (Sealer::open +
+# count + Sealer::seal, the plain API).
 #
 # Usage: scripts/bench-instructions.sh [N]      (default N = 1000)
 # Installs valgrind (Debian package) when missing.
@@ -30,7 +31,7 @@ instructions() { # mode iterations -> total instructions of the run
 
 echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $N and $((2 * N)) iterations"
 declare -A PER
-for mode in plain sessions load_save load; do
+for mode in plain sessions load_save load open_seal; do
   one=$(instructions "$mode" "$N")
   two=$(instructions "$mode" $((2 * N)))
   PER[$mode]=$(( (two - one) / N ))
