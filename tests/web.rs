@@ -7,6 +7,12 @@
 #[path = "../examples/counter.rs"]
 #[allow(dead_code, clippy::duplicate_mod)]
 mod counter;
+#[path = "../examples/counter_cipher.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+mod counter_cipher;
+#[path = "../examples/counter_floor.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+mod counter_floor;
 #[path = "../examples/login.rs"]
 #[allow(dead_code, clippy::duplicate_mod)]
 mod login;

@@ -84,6 +84,32 @@ async fn counter_counts_across_many_requests_with_a_cookie_store() {
     assert_eq!(visit(&self::client(true), &server.url).await, expected(1));
 }
 
+/// The servers `scripts/bench-http.sh` sets between the plain app and the demo do the work they
+/// stand for: the counter on `Sealer::open` / `seal` by hand counts, and refuses a cookie of
+/// another key or a forged one; the cipher-only app answers as the plain app does.
+#[tokio::test]
+async fn the_bench_servers_between_the_plain_app_and_the_demo_work() {
+    let floor = serve(crate::counter_floor::app(KeyRing::new(key_a()))).await;
+    let client = client(true);
+    for n in 1..=3 {
+        assert_eq!(visit(&client, &floor.url).await, expected(n));
+    }
+    let (_, cookie) = visit_with(&floor.url, "theme=dark; session=forged").await;
+    let cookie = cookie.expect("the counter by hand sets its cookie");
+    assert_eq!(visit_with(&floor.url, &cookie).await.0, expected(2));
+    assert_eq!(
+        visit_with(&floor.url, "session=forged").await.0,
+        expected(1)
+    );
+    let other_key = serve(crate::counter_floor::app(KeyRing::new(key_b()))).await;
+    assert_eq!(visit_with(&other_key.url, &cookie).await.0, expected(1));
+
+    let cipher = serve(crate::counter_cipher::app().expect("the cipher app starts")).await;
+    for _ in 0..3 {
+        assert_eq!(visit(&client, &cipher.url).await, expected(1));
+    }
+}
+
 #[tokio::test]
 async fn counter_answers_only_its_route() {
     let server = serve(counter(&key_a().to_base64())).await;
