@@ -12,6 +12,7 @@
 //! `PORT` changes the port (0 picks a free one).
 
 use std::hint::black_box;
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -60,6 +61,7 @@ fn seal(key: &[u8; 32], plaintext: &mut [u8]) -> Option<([u8; 24], [u8; 16])> {
     Some((nonce, tag.as_ref().try_into().ok()?))
 }
 
+/// A message sealed under a fresh random key, for the requests to open.
 fn message() -> Option<Message> {
     let mut key = [0u8; 32];
     rand::rng().fill_bytes(&mut key);
@@ -79,11 +81,11 @@ pub fn app() -> Option<Router> {
     Some(
         Router::new()
             .route("/", get(count))
-            .with_state(std::sync::Arc::new(message)),
+            .with_state(Arc::new(message)),
     )
 }
 
-async fn count(State(message): State<std::sync::Arc<Message>>) -> Result<Json<Value>, StatusCode> {
+async fn count(State(message): State<Arc<Message>>) -> Result<Json<Value>, StatusCode> {
     let failed = StatusCode::INTERNAL_SERVER_ERROR;
     let (aead, nonce) = ietf(&message.key, &message.nonce).ok_or(failed)?;
     let mut opened = message.ciphertext;

@@ -191,10 +191,12 @@ for name in "${SERVERS[@]}"; do
   printf '  %-14s %10.0f requests/s   %5.1f us server CPU/request   (rounds: %s requests/s; %s us)\n' \
     "$name" "$(median <<<"${RPS[$name]}")" "$(median <<<"${CPU[$name]}")" "${RPS[$name]# }" "${CPU[$name]# }"
 done
-# share NAME: the median, lowest and highest of a ratio's rounds, as percentages.
+# share: the median, lowest and highest of the ratios on stdin, as percentages.
 share() {
-  tr ' ' '\n' | grep -v '^$' | sort -g |
-    awk '{v[NR]=$1} END {printf "%5.1f%%   (rounds %.1f-%.1f%%)", 100 * (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2), 100 * v[1], 100 * v[NR]}'
+  local values
+  values=$(tr ' ' '\n' | grep -v '^$' | sort -g)
+  awk -v m="$(median <<<"$values")" 'NR == 1 {lo = $1} {hi = $1}
+    END {printf "%5.1f%%   (rounds %.1f-%.1f%%)", 100 * m, 100 * lo, 100 * hi}' <<<"$values"
 }
 echo "  sessions / no sessions, requests/s within a round:  $(share <<<"${RATIO[counter/counter_plain]}")   (target >= 85%)"
 echo "  the cipher work alone / no sessions:                $(share <<<"${RATIO[counter_cipher/counter_plain]}")"
