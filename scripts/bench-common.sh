@@ -3,6 +3,15 @@
 
 fail() { echo "$NAME: $*" >&2; exit 1; }
 
+# wrk_settings: the load-generation settings the wrk-driven scripts share, from the environment
+# or their defaults: CONNECTIONS (32), SERVER_CPUS (the last CPU), WRK_CPUS (the first), NCPU.
+wrk_settings() {
+  CONNECTIONS=${CONNECTIONS:-32}
+  NCPU=$(nproc)
+  SERVER_CPUS=${SERVER_CPUS-$((NCPU - 1))}
+  WRK_CPUS=${WRK_CPUS-0}
+}
+
 # pin CPUS command...: run the command on those CPUs when taskset and a list are given.
 pin() {
   local cpus=$1; shift

@@ -34,15 +34,12 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-5}
-CONNECTIONS=${CONNECTIONS:-32}
 DERIVE_RUNS=${DERIVE_RUNS:-3}
-NCPU=$(nproc)
-SERVER_CPUS=${SERVER_CPUS-$((NCPU - 1))}
-WRK_CPUS=${WRK_CPUS-0}
 
 NAME=bench-http
 # shellcheck source=scripts/bench-common.sh
 source scripts/bench-common.sh
+wrk_settings
 need wrk wrk
 need node
 need curl

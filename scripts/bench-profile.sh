@@ -27,14 +27,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
-CONNECTIONS=${CONNECTIONS:-32}
-NCPU=$(nproc)
-SERVER_CPUS=${SERVER_CPUS-$((NCPU - 1))}
-WRK_CPUS=${WRK_CPUS-0}
 
 NAME=bench-profile
 # shellcheck source=scripts/bench-common.sh
 source scripts/bench-common.sh
+wrk_settings
 need wrk wrk
 need perf linux-perf
 need curl
