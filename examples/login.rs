@@ -2,23 +2,29 @@
 //!
 //! ```text
 //! cargo run --example login
-//! curl -c jar -b jar 'http://127.0.0.1:3000/login?user=ada'               # {"user":"ada"}
+//! curl -c jar -b jar -d user=ada http://127.0.0.1:3000/login              # {"user":"ada"}
 //! curl -c jar -b jar  http://127.0.0.1:3000/me      # {"user":"ada","flash":"welcome, ada"}
-//! curl -c jar -b jar  http://127.0.0.1:3000/logout                        # 204
+//! curl -c jar -b jar -X POST http://127.0.0.1:3000/logout                 # 204
 //! curl -c jar -b jar  http://127.0.0.1:3000/me                            # 401
 //! ```
 //!
-//! `&remember=1` makes the login cookie persistent (it survives a browser restart until the
+//! Logging in and out change who the browser is, so both are POST, never GET: a `SameSite=Lax`
+//! cookie still goes with a cross-site GET navigation, so a GET `/logout` could be triggered by
+//! any link or image on any site, and a GET `/login?user=...` would let another site sign the
+//! visitor in to an account of its choosing (login CSRF). A cross-site form can still POST, so
+//! the two routes also refuse requests the browser marks as coming from another site
+//! (`Sec-Fetch-Site`).
+//!
+//! `remember=1` makes the login cookie persistent (it survives a browser restart until the
 //! session's deadline) for that login only. Keys come from `SESSION_KEYS` as in the counter
 //! example; `PORT` changes the port.
 
 use std::time::Duration;
 
-use axum::extract::Query;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
 use sealed_session::{
     CookieExpiry, DefaultName, KeyRing, NamedSession, Sealer, SessionLayer, SessionName,
 };
@@ -47,18 +53,30 @@ pub fn app(keys: KeyRing) -> Router {
         .cookie_name("flash")
         .max_lifetime(Duration::from_secs(5 * 60));
     Router::new()
-        .route("/login", get(login_route))
+        .route("/login", post(login_route))
         .route("/me", get(me))
-        .route("/logout", get(logout))
+        .route("/logout", post(logout))
         .layer(SessionLayer::new(login))
         .layer(SessionLayer::new(flash))
 }
 
 #[derive(Deserialize)]
-struct LoginQuery {
+struct LoginForm {
     user: String,
     #[serde(default)]
     remember: Option<String>,
+}
+
+/// Whether the browser says the request came from another site (`Sec-Fetch-Site` is
+/// `cross-site` or `same-site`). Clients that send no such header (curl, old browsers) pass.
+fn from_another_site(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site == "cross-site" || site == "same-site")
+}
+
+fn forbidden() -> Response {
+    (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {
@@ -68,9 +86,13 @@ fn internal(e: impl std::fmt::Display) -> Response {
 async fn login_route(
     session: LoginSession,
     flash: FlashSession,
-    Query(query): Query<LoginQuery>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
 ) -> Response {
-    let user = query.user.trim();
+    if from_another_site(&headers) {
+        return forbidden();
+    }
+    let user = form.user.trim();
     if user.is_empty() || user.len() > 64 {
         return (StatusCode::BAD_REQUEST, "user must be 1 to 64 bytes").into_response();
     }
@@ -79,7 +101,7 @@ async fn login_route(
     if let Err(e) = session.insert("user", user) {
         return internal(e);
     }
-    if query.remember.as_deref() == Some("1") {
+    if form.remember.as_deref() == Some("1") {
         session.set_cookie_expiry(CookieExpiry::UntilSessionExpires);
     }
     if let Err(e) = flash.insert("message", format!("welcome, {user}")) {
@@ -98,9 +120,12 @@ async fn me(session: LoginSession, flash: FlashSession) -> Response {
     }
 }
 
-async fn logout(session: LoginSession) -> StatusCode {
+async fn logout(session: LoginSession, headers: HeaderMap) -> Response {
+    if from_another_site(&headers) {
+        return forbidden();
+    }
     session.destroy();
-    StatusCode::NO_CONTENT
+    StatusCode::NO_CONTENT.into_response()
 }
 
 #[tokio::main]

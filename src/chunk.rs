@@ -29,12 +29,13 @@
 //! against the sealer's limit before the join allocates. The `Cookie` headers read are bounded
 //! by [`MAX_COOKIE_HEADER_BYTES`](crate::MAX_COOKIE_HEADER_BYTES) as for unchunked cookies.
 
+use std::borrow::Cow;
 use std::ops::ControlFlow;
 
 use http::HeaderMap;
 
 use crate::cookie::WriteError;
-use crate::cookie_header::{decode, for_each_cookie, MAX_CANDIDATES};
+use crate::cookie_header::{decode_value, for_each_cookie, MAX_CANDIDATES};
 use crate::sealer::MAX_COOKIE_SIZE;
 
 /// The most cookies one session may be split over (the first cookie and eight chunk cookies).
@@ -109,39 +110,33 @@ pub(crate) fn split(
         .collect())
 }
 
+/// At most this many framed first cookies (`name=<n>.…`) are joined with their chunks per
+/// request, whatever they then open to: each join copies up to the sealer's whole limit, so
+/// this bounds the work a request full of planted first cookies can cause.
+pub(crate) const MAX_JOINS: usize = 4 * MAX_CANDIDATES;
+
 /// What a request carried for a chunked session cookie.
 #[derive(Debug, Default)]
 pub(crate) struct Incoming {
-    /// Whole (joined, percent-decoded) values to try opening, in the order sent.
-    pub(crate) values: Vec<String>,
+    /// The values of the cookies named exactly `name`, percent-decoded, in the order sent.
+    firsts: Vec<String>,
+    /// `chunks[k]`: the first cookie named exactly `name.k` (k in 1..MAX_CHUNKS), decoded.
+    chunks: [Option<String>; MAX_CHUNKS],
     /// One more than the highest chunk index (`name.k`) the request carried, 0 when it carried
     /// none: the chunk cookies a response may have to expire.
     pub(crate) chunk_cookies: usize,
 }
 
-/// Read the session cookie and its chunk cookies from `headers` and join them.
-///
-/// Candidates that are malformed (a count over `max_chunks`, a missing chunk, a chunk too large
-/// for a cookie, a joined length over `max_value_len`) are logged and dropped: no session.
-pub(crate) fn read(
-    headers: &HeaderMap,
-    name: &str,
-    max_chunks: usize,
-    max_value_len: usize,
-) -> Incoming {
-    let mut firsts: Vec<String> = Vec::new();
-    // chunks[k] for k in 1..MAX_CHUNKS; the first cookie of each chunk name wins.
-    let mut chunks: [Option<String>; MAX_CHUNKS] = Default::default();
-    let mut chunk_cookies = 0;
-
-    for_each_cookie(headers, name, |raw_name_bytes, raw_value| {
-        // Names are compared as sent, trimmed but not decoded.
-        let raw_name = String::from_utf8_lossy(raw_name_bytes);
-        let raw_name = raw_name.trim();
-        let index = if raw_name == name {
+/// Read the session cookie and its chunk cookies from `headers`, by the byte-for-byte name rule
+/// of [`crate::cookie_header`]. Cookies larger than one cookie can be, and values that are not
+/// UTF-8 once decoded, are dropped here; joining waits for [`Incoming::values`].
+pub(crate) fn read(headers: &HeaderMap, name: &str, max_chunks: usize) -> Incoming {
+    let mut incoming = Incoming::default();
+    for_each_cookie(headers, name, |raw_name, raw_value| {
+        let index = if raw_name == name.as_bytes() {
             0
         } else if let Some(index) = chunk_index(name, raw_name) {
-            chunk_cookies = chunk_cookies.max(index + 1);
+            incoming.chunk_cookies = incoming.chunk_cookies.max(index + 1);
             if index >= max_chunks {
                 return ControlFlow::Continue(());
             }
@@ -152,53 +147,80 @@ pub(crate) fn read(
         // A cookie of ours is at most MAX_COOKIE_SIZE bytes, name included, as sent.
         if raw_name.len() + raw_value.len() > MAX_COOKIE_SIZE {
             tracing::warn!(
-                cookie = raw_name,
+                cookie = name,
+                chunk = index,
                 len = raw_value.len(),
                 "session cookie longer than any cookie this server writes; ignored"
             );
             return ControlFlow::Continue(());
         }
-        // A name or value that is not UTF-8 once percent-decoded is not a cookie.
-        let (Some(_), Some(value)) = (decode(raw_name_bytes), decode(raw_value)) else {
+        let Some(value) = decode_value(raw_value) else {
             return ControlFlow::Continue(());
         };
-        let value = value.into_owned();
         if index == 0 {
-            if firsts.len() < MAX_CANDIDATES {
-                firsts.push(value);
+            if !value.is_empty() {
+                incoming.firsts.push(value.into_owned());
             }
-        } else if let Some(slot) = chunks.get_mut(index) {
+        } else if let Some(slot) = incoming.chunks.get_mut(index) {
             if slot.is_none() {
-                *slot = Some(value);
+                *slot = Some(value.into_owned());
             }
         }
         ControlFlow::Continue(())
     });
+    incoming
+}
 
-    let mut values = Vec::with_capacity(firsts.len());
-    for first in firsts {
-        match join(first, &chunks, max_chunks, max_value_len) {
-            Ok(value) => values.push(value),
-            Err(reason) => {
-                tracing::warn!(
-                    cookie = name,
-                    reason,
-                    "chunked session cookie refused; new session"
-                );
-            }
-        }
+impl Incoming {
+    /// Whether the request carried any cookie named exactly `name`.
+    pub(crate) fn has_first(&self) -> bool {
+        !self.firsts.is_empty()
     }
-    Incoming {
-        values,
-        chunk_cookies,
+
+    /// The whole values to try opening, in the order their first cookies were sent: each first
+    /// cookie joined with the chunks its prefix asks for, or as it is when unframed. Joins that
+    /// cannot work (a count over `max_chunks`, a missing chunk, a joined length over
+    /// `max_value_len`) are logged and skipped; after [`MAX_JOINS`] joins the rest are skipped.
+    pub(crate) fn values(
+        &self,
+        max_chunks: usize,
+        max_value_len: usize,
+        name: &str,
+    ) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+        let name = name.to_owned();
+        let mut joins = 0;
+        self.firsts.iter().filter_map(move |first| {
+            if !is_framed(first) {
+                return Some(Cow::Borrowed(first.as_str()));
+            }
+            if joins == MAX_JOINS {
+                return None;
+            }
+            match join(first, &self.chunks, max_chunks, max_value_len) {
+                Ok(value) => {
+                    joins += 1;
+                    Some(Cow::Owned(value))
+                }
+                Err(reason) => {
+                    tracing::warn!(
+                        cookie = name.as_str(),
+                        reason,
+                        "chunked session cookie refused; new session"
+                    );
+                    None
+                }
+            }
+        })
     }
 }
 
-/// The chunk index `k` of a cookie named `name.k`, for `k` in `1..MAX_CHUNKS` written as one
-/// digit.
-fn chunk_index(name: &str, cookie_name: &str) -> Option<usize> {
-    let rest = cookie_name.strip_prefix(name)?.strip_prefix('.')?;
-    match rest.as_bytes() {
+/// The chunk index `k` of a cookie named exactly `name.k`, for `k` in `1..MAX_CHUNKS` written as
+/// one digit.
+fn chunk_index(name: &str, cookie_name: &[u8]) -> Option<usize> {
+    let rest = cookie_name
+        .strip_prefix(name.as_bytes())?
+        .strip_prefix(b".")?;
+    match rest {
         [digit @ b'1'..=b'9'] => {
             let index = usize::from(digit - b'0');
             (index < MAX_CHUNKS).then_some(index)
@@ -207,16 +229,21 @@ fn chunk_index(name: &str, cookie_name: &str) -> Option<usize> {
     }
 }
 
-/// Join a first cookie with the chunks its prefix asks for; an unframed value is returned as is.
+/// Whether a first cookie's value is framed (`<n>.`), that is, the start of a chunked value.
+fn is_framed(first: &str) -> bool {
+    matches!(first.as_bytes(), [b'0'..=b'9', b'.', ..])
+}
+
+/// Join a framed first cookie with the chunks its prefix asks for.
 fn join(
-    first: String,
+    first: &str,
     chunks: &[Option<String>; MAX_CHUNKS],
     max_chunks: usize,
     max_value_len: usize,
 ) -> Result<String, &'static str> {
     let count = match first.as_bytes() {
         [digit @ b'0'..=b'9', b'.', ..] => usize::from(digit - b'0'),
-        _ => return Ok(first),
+        _ => return Err("not a chunked value"),
     };
     if count < 2 || count > max_chunks {
         return Err("chunk count out of range");
@@ -273,8 +300,9 @@ mod tests {
             .all(|(n, v)| n.len() + v.len() <= MAX_COOKIE_SIZE));
         assert_eq!(parts[0].1.as_bytes()[..2], *b"3.");
         assert_eq!(parts[1].0, "session.1");
-        let incoming = read(&headers(&parts), "session", 4, 64 * 1024);
-        assert_eq!(incoming.values, [value]);
+        let incoming = read(&headers(&parts), "session", 4);
+        let joined: Vec<_> = incoming.values(4, 64 * 1024, "session").collect();
+        assert_eq!(joined, [value]);
         assert_eq!(incoming.chunk_cookies, 3);
     }
 
@@ -303,12 +331,12 @@ mod tests {
 
     #[test]
     fn chunk_names_are_one_digit_under_the_cap() {
-        assert_eq!(chunk_index("s", "s.1"), Some(1));
-        assert_eq!(chunk_index("s", "s.8"), Some(8));
+        assert_eq!(chunk_index("s", b"s.1"), Some(1));
+        assert_eq!(chunk_index("s", b"s.8"), Some(8));
         for bad in [
-            "s.0", "s.9", "s.10", "s.", "s", "s.01", "t.1", "s.1x", "s.-1",
+            "s.0", "s.9", "s.10", "s.", "s", "s.01", "t.1", "s.1x", "s.-1", "s%2E1", "S.1", "s .1",
         ] {
-            assert_eq!(chunk_index("s", bad), None, "{bad}");
+            assert_eq!(chunk_index("s", bad.as_bytes()), None, "{bad}");
         }
     }
 }

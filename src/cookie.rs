@@ -17,7 +17,9 @@ use crate::cookie_header::{for_each_value, MAX_CANDIDATES};
 use crate::entries::Entries;
 use crate::error::{OpenError, SealError};
 use crate::sealer::MAX_COOKIE_SIZE;
-use crate::session::{CookieExpiry, SealedSession, Session, SessionSealer, WritePlan};
+use crate::session::{
+    CookieExpiry, OpenedSession, SealedSession, Session, SessionSealer, WritePlan,
+};
 
 /// Bytes percent-encoded in cookie values: everything outside RFC 6265's cookie-octet set,
 /// and `%` itself so that decoding is unambiguous.
@@ -46,7 +48,8 @@ pub enum SameSite {
 /// Defaults: `HttpOnly`, `Secure`, `SameSite=Lax`, `Path=/`, no `Domain`, no `Max-Age`
 /// (a browser-session cookie; the sealed deadline applies regardless). A cookie name that
 /// begins with `__Host-` forces `Secure`, `Path=/` and no `Domain`, as browsers require; one
-/// that begins with `__Secure-` forces `Secure`.
+/// that begins with `__Secure-` forces `Secure`. Both prefixes are recognised in any case
+/// (`__host-`), as browsers recognise them.
 ///
 /// # Example: sessions with nothing but the `http` types
 /// ```
@@ -61,7 +64,7 @@ pub enum SameSite {
 /// let mut response = HeaderMap::new();
 /// cookies.save(&session, &mut response);
 /// let set_cookie = response[header::SET_COOKIE].to_str()?;
-/// assert!(set_cookie.starts_with("session="));
+/// assert!(set_cookie.starts_with("__Host-session="));
 /// assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("Secure"));
 ///
 /// // Next request: the browser sends the cookie back.
@@ -355,70 +358,54 @@ impl<S: SessionSealer> SessionCookie<S> {
     /// cookie or none opens. Never fails; each cookie that does not open is logged with the
     /// reason through `tracing` (`warn` for values that look tampered with or forged, `debug`
     /// for a plain missing, expired or revoked one).
+    ///
+    /// Cookies are matched by name byte for byte (see [`cookie_values`](crate::cookie_values)).
+    /// When the request carries several cookies of the name, each is tried in the order sent,
+    /// up to [`MAX_CANDIDATES`](crate::MAX_CANDIDATES) that reach the cipher, and the first
+    /// that opens is the session. Browsers send the cookie with the longest `Path` first, then
+    /// the oldest. If a second one opens too, someone else's valid session was planted beside
+    /// this one (cookie tossing, from a sibling subdomain or a plain-HTTP page): it is logged at
+    /// `warn`. A `__Host-` name (the default) makes that impossible in browsers.
     pub fn load(&self, headers: &HeaderMap) -> Session<S::Codec> {
         let name = self.sealer.name();
         let codec = self.sealer.session_codec().clone();
-        let mut tried = 0;
-        let mut opened = None;
+        let max_value_len = self.sealer.max_value_len();
+        let mut attempt = Attempt::default();
+        let mut try_open = |value: &str| attempt.try_open(&self.sealer, value, max_value_len);
         let mut chunk_cookies = 0;
-        let mut now = None;
-        // The first candidate that opens wins; each one that does not is logged.
-        let mut try_open = |value: &str| {
-            tried += 1;
-            let max = self.sealer.max_value_len();
-            let result = if value.len() > max {
-                Err(OpenError::TooLarge {
-                    len: value.len(),
-                    max,
-                })
-            } else {
-                let now = *now.get_or_insert_with(|| self.sealer.now());
-                self.sealer.open_session(value, now)
-            };
-            match result {
-                Ok(session) => {
-                    opened = Some(session);
-                    ControlFlow::Break(())
-                }
-                Err(e) => {
-                    log_unopened(name, &e);
-                    if tried == MAX_CANDIDATES {
-                        ControlFlow::Break(())
-                    } else {
-                        ControlFlow::Continue(())
-                    }
-                }
-            }
-        };
+        let mut had_cookie = false;
         if self.attributes.max_chunks > 1 {
-            let incoming = chunk::read(
-                headers,
-                name,
-                self.attributes.max_chunks,
-                self.sealer.max_value_len(),
-            );
+            let incoming = chunk::read(headers, name, self.attributes.max_chunks);
             chunk_cookies = incoming.chunk_cookies;
-            for value in &incoming.values {
-                if try_open(value).is_break() {
+            had_cookie = incoming.has_first();
+            for value in incoming.values(self.attributes.max_chunks, max_value_len, name) {
+                if try_open(&value).is_break() {
                     break;
                 }
             }
         } else {
-            for_each_value(headers, name, |value| try_open(&value));
+            for_each_value(headers, name, |value| {
+                had_cookie = true;
+                try_open(&value)
+            });
         }
-        let session = match opened {
+        if attempt.also_opened > 0 {
+            tracing::warn!(
+                cookie = name,
+                also_opened = attempt.also_opened,
+                "more than one cookie of the session's name opened; the first sent is used \
+                 (possible cookie tossing: use a __Host- cookie name)"
+            );
+        }
+        let session = match attempt.opened {
             Some(opened) => Session::from_opened(codec, opened),
-            None if tried == 0 => {
+            None if had_cookie || chunk_cookies > 0 => Session::after_unopened_cookie(codec),
+            None => {
                 tracing::debug!(cookie = name, "no session cookie; new session");
-                if chunk_cookies > 0 {
-                    Session::after_unopened_cookie(codec)
-                } else {
-                    Session::new(codec)
-                }
+                Session::new(codec)
             }
-            None => Session::after_unopened_cookie(codec),
         };
-        session.set_request(chunk_cookies, now);
+        session.set_request(chunk_cookies, attempt.now);
         session
     }
 
@@ -619,8 +606,7 @@ impl<S: SessionSealer> SessionCookie<S> {
     /// `Path`, `Domain`, `Max-Age`, `Expires`.
     fn push_attributes(&self, line: &mut String, name: &str, max_age: Option<u64>, expire: bool) {
         let attrs = &*self.attributes;
-        let host_prefix = name.starts_with("__Host-");
-        let secure_prefix = host_prefix || name.starts_with("__Secure-");
+        let (host_prefix, secure_prefix) = name_prefix(name);
         let (path, domain) = if host_prefix {
             ("/", None)
         } else {
@@ -653,6 +639,19 @@ impl<S: SessionSealer> SessionCookie<S> {
             line.push_str("; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
         }
     }
+}
+
+/// Whether `name` carries the `__Host-` prefix, and whether it carries `__Host-` or
+/// `__Secure-`. Matched without regard to case, as Chromium matches them: a `__host-` cookie
+/// set without the attributes the prefix demands would be dropped by the browser, silently.
+fn name_prefix(name: &str) -> (bool, bool) {
+    let starts = |prefix: &str| {
+        name.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
+    let host = starts("__Host-");
+    (host, host || starts("__Secure-"))
 }
 
 /// A freshly sealed session: the finished `Set-Cookie` value of an unchunked cookie, or the
@@ -785,6 +784,59 @@ fn any_needs_escape(bytes: &[u8]) -> bool {
     block_needs_escape(&last)
 }
 
+/// The cookies of one request tried against a sealer, in the order sent.
+#[derive(Default)]
+struct Attempt {
+    /// The first that opened.
+    opened: Option<OpenedSession>,
+    /// How many more opened after it.
+    also_opened: usize,
+    /// Tries that reached the cipher: the work [`MAX_CANDIDATES`] bounds.
+    deciphered: usize,
+    /// The clock's reading, taken at the first try that needs it.
+    now: Option<u64>,
+}
+
+impl Attempt {
+    fn try_open<S: SessionSealer>(
+        &mut self,
+        sealer: &S,
+        value: &str,
+        max_value_len: usize,
+    ) -> ControlFlow<()> {
+        let result = if value.len() > max_value_len {
+            Err(OpenError::TooLarge {
+                len: value.len(),
+                max: max_value_len,
+            })
+        } else {
+            let now = *self.now.get_or_insert_with(|| sealer.now());
+            sealer.open_session(value, now)
+        };
+        match result {
+            Ok(session) => {
+                self.deciphered += 1;
+                if self.opened.is_none() {
+                    self.opened = Some(session);
+                } else {
+                    self.also_opened += 1;
+                }
+            }
+            Err(e) => {
+                log_unopened(sealer.name(), &e);
+                if e.reached_cipher() {
+                    self.deciphered += 1;
+                }
+            }
+        }
+        if self.deciphered == MAX_CANDIDATES {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+}
+
 /// Log why a session cookie did not open: `warn` where the value looks tampered with, forged
 /// or out of place, `debug` where it simply ran out.
 fn log_unopened(name: &str, error: &OpenError) {
@@ -813,8 +865,12 @@ mod tests {
         max_age: Option<u64>,
         expire: bool,
     ) -> String {
-        let host_prefix = name.starts_with("__Host-");
-        let secure_prefix = host_prefix || name.starts_with("__Secure-");
+        let starts = |prefix: &str| {
+            name.get(..prefix.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+        };
+        let host_prefix = starts("__Host-");
+        let secure_prefix = host_prefix || starts("__Secure-");
         let mut cookie = Cookie::new(name.to_owned(), value.to_owned());
         cookie.set_http_only(attrs.http_only);
         cookie.set_secure(attrs.secure || secure_prefix || attrs.same_site == SameSite::None);
@@ -844,7 +900,15 @@ mod tests {
     #[test]
     fn set_cookie_values_are_formatted_as_the_cookie_crate_formats_them() {
         let same_sites = [SameSite::Strict, SameSite::Lax, SameSite::None];
-        for name in ["session", "__Host-s", "__Secure-s", "s.1"] {
+        for name in [
+            "session",
+            "__Host-s",
+            "__Secure-s",
+            "s.1",
+            "__host-s",
+            "__HOST-s.1",
+            "__secure-s",
+        ] {
             for (i, same_site) in same_sites.into_iter().enumerate() {
                 for flags in 0..4 {
                     let mut cookies = SessionCookie::new(Sealer::new(Key::from_bytes([1; 32])))

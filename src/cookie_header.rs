@@ -1,6 +1,14 @@
-//! Reading a request's `Cookie` headers: the values of the cookies of one name, found and
-//! decoded as the `cookie` crate's parser finds and decodes them, within a size budget. Knows
-//! nothing of sealing.
+//! Reading a request's `Cookie` headers: the values of the cookies of one name, within a size
+//! budget. Knows nothing of sealing.
+//!
+//! # The name rule
+//! A cookie is the session's when its name, as sent, is byte for byte the configured name.
+//! Only spaces and tabs around a name or a value are trimmed (RFC 6265bis, section 5.2, and
+//! what browsers do); a name is never percent-decoded, Unicode-trimmed or case-folded. Browsers
+//! apply the `__Host-` and `__Secure-` rules to the name as they store it, so any looser match
+//! would let a cookie that a browser treats as a different, unprotected one (`__Host-s%65ssion`,
+//! `\u{a0}__Host-session`, which a sibling subdomain or a plain-HTTP page may set) be read as
+//! the session. Single and chunked cookies are read by this one rule.
 
 use std::borrow::Cow;
 use std::ops::ControlFlow;
@@ -12,100 +20,75 @@ use http::HeaderMap;
 /// ignored. Servers limit headers to about this size anyway.
 pub const MAX_COOKIE_HEADER_BYTES: usize = 64 * 1024;
 
-/// At most this many cookies of the session's name are tried per request (a browser sends
-/// several when cookies of one name were set for different paths or domains).
+/// At most this many cookies of the session's name are tried against the cipher per request
+/// (a browser sends several when cookies of one name were set for different paths or
+/// domains). Values refused before the cipher runs (not base64, another format version, a key
+/// id the ring does not hold, too long) cost next to nothing and do not count, so junk ahead of
+/// the real cookie cannot push it out.
 pub const MAX_CANDIDATES: usize = 4;
 
-/// The percent-decoded values of every cookie named `name` in the request's `Cookie`
-/// headers, in the order sent, at most [`MAX_CANDIDATES`] of them and reading at most
-/// [`MAX_COOKIE_HEADER_BYTES`] of headers. Empty values and junk between cookies are skipped;
-/// bytes that are not UTF-8 are replaced before parsing (they cannot be part of a sealed
-/// value).
+/// The values of every cookie named exactly `name` in the request's `Cookie` headers, in the
+/// order sent, percent-decoded, reading at most [`MAX_COOKIE_HEADER_BYTES`] of headers. Empty
+/// values, values that are not UTF-8 once decoded and pieces with no `=` are skipped; names
+/// match byte for byte (see the module documentation of the name rule).
 ///
 /// ```
 /// use http::{header::COOKIE, HeaderMap, HeaderValue};
 /// let mut headers = HeaderMap::new();
 /// headers.append(COOKIE, HeaderValue::from_static("theme=dark; session=abc; junk"));
-/// headers.append(COOKIE, HeaderValue::from_static("session=a%3Bb"));
+/// headers.append(COOKIE, HeaderValue::from_static("session=a%3Bb; sess%69on=x; Session=y"));
 /// assert_eq!(sealed_session::cookie_values(&headers, "session"), ["abc", "a;b"]);
 /// ```
 pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
     let mut found = Vec::new();
     for_each_value(headers, name, |value| {
         found.push(value.into_owned());
-        if found.len() == MAX_CANDIDATES {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
-        }
+        ControlFlow::Continue(())
     });
     found
 }
 
-/// Call `f` with the decoded, non-empty value of each cookie named `name`, in the order sent,
-/// until it breaks. Only the cookies of that name are decoded, and nothing is allocated for a
-/// value that is valid UTF-8 with no `%` escape (every sealed value).
+/// Call `f` with the decoded, non-empty value of each cookie named exactly `name`, in the order
+/// sent, until it breaks. Only the cookies of that name are decoded, and nothing is allocated
+/// for a value with no `%` escape (every sealed value).
 pub(crate) fn for_each_value(
     headers: &HeaderMap,
     name: &str,
     mut f: impl FnMut(Cow<'_, str>) -> ControlFlow<()>,
 ) {
     for_each_cookie(headers, name, |raw_name, raw_value| {
-        if !name_matches(raw_name, name) {
+        if raw_name != name.as_bytes() {
             return ControlFlow::Continue(());
         }
-        match decode(raw_value) {
+        match decode_value(raw_value) {
             // An empty value is what a removal leaves behind: no session, nothing to report.
             Some(value) if !value.is_empty() => f(value),
-            // Not UTF-8 once decoded: not a cookie (the `cookie` crate's parser agrees).
+            // Not UTF-8 once decoded: it cannot be a sealed value.
             _ => ControlFlow::Continue(()),
         }
     });
 }
 
-/// Whether the raw (undecoded) name of a cookie, trimmed of ASCII whitespace, names `name`
-/// once decoded as [`decode`] does. Raw names that are ASCII with no `%` (all real ones) are
-/// compared as they are.
-fn name_matches(raw_name: &[u8], name: &str) -> bool {
-    // Names are short: one pass over the bytes costs less than `is_ascii` and `memchr`.
-    if raw_name.iter().all(|&b| b.is_ascii() && b != b'%') {
-        return raw_name == name.as_bytes();
-    }
-    decode(raw_name).is_some_and(|decoded| decoded == name)
-}
-
-/// A cookie name or value as the `cookie` crate parses it: bytes that are not UTF-8 replaced,
-/// whitespace trimmed, then percent-decoded. `None` when the decoded bytes are not UTF-8.
-/// Borrowed whenever there is nothing to replace or decode.
-pub(crate) fn decode(raw: &[u8]) -> Option<Cow<'_, str>> {
-    // `from_utf8` checks ASCII a word at a time; the lossy repair only runs on bad bytes.
-    let text = match std::str::from_utf8(raw) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(raw),
-    };
-    match text {
-        Cow::Borrowed(text) => {
-            let text = text.trim();
-            if memchr::memchr(b'%', text.as_bytes()).is_some() {
-                percent_encoding::percent_decode_str(text)
-                    .decode_utf8()
-                    .ok()
-            } else {
-                Some(Cow::Borrowed(text))
-            }
-        }
-        Cow::Owned(text) => percent_encoding::percent_decode_str(text.trim())
+/// A cookie value (already trimmed of spaces and tabs) percent-decoded, as the cookie libraries
+/// of the formats read here write it. `None` when the bytes, or the decoded bytes, are not
+/// UTF-8. Borrowed whenever there is nothing to decode.
+pub(crate) fn decode_value(raw: &[u8]) -> Option<Cow<'_, str>> {
+    // `from_utf8` checks ASCII a word at a time.
+    let text = std::str::from_utf8(raw).ok()?;
+    if memchr::memchr(b'%', raw).is_some() {
+        percent_encoding::percent_decode_str(text)
             .decode_utf8()
             .ok()
-            .map(|decoded| Cow::Owned(decoded.into_owned())),
+    } else {
+        Some(Cow::Borrowed(text))
     }
 }
 
-/// Call `f` with the raw name and value of each `name=value` piece of the request's `Cookie`
+/// Call `f` with the name and value of each `name=value` piece of the request's `Cookie`
 /// headers, in the order sent, until it breaks, reading at most [`MAX_COOKIE_HEADER_BYTES`] of
-/// headers. Pieces are split at `;` and at their first `=`; name and value are trimmed of ASCII
-/// whitespace and passed undecoded (see [`decode`]); pieces with no `=` are skipped. Nothing is
-/// allocated. `name`, the session cookie's, is for the log line when headers are cut off.
+/// headers. Pieces are split at `;` and at their first `=`; name and value are trimmed of
+/// spaces and tabs only and passed as sent (undecoded); pieces with no `=` are skipped. Nothing
+/// is allocated. `name`, the session cookie's, is for the log line when headers are cut off.
 pub(crate) fn for_each_cookie(
     headers: &HeaderMap,
     name: &str,
@@ -129,7 +112,7 @@ pub(crate) fn for_each_cookie(
                 continue;
             };
             let (raw_name, raw_value) = (&piece[..eq], &piece[eq + 1..]);
-            if f(trim_whitespace(raw_name), trim_whitespace(raw_value)).is_break() {
+            if f(trim_blanks(raw_name), trim_blanks(raw_value)).is_break() {
                 return;
             }
         }
@@ -160,18 +143,18 @@ impl<'a> Iterator for SplitSemicolons<'a> {
     }
 }
 
-/// `bytes` without the ASCII whitespace `str::trim` removes at either end (non-ASCII
-/// whitespace is left to [`decode`]).
-fn trim_whitespace(mut bytes: &[u8]) -> &[u8] {
-    let space = |b: &u8| *b == b' ' || (0x09..=0x0d).contains(b);
+/// `bytes` without the spaces and tabs at either end: the only bytes RFC 6265bis (and
+/// browsers) trim from a cookie's name and value.
+fn trim_blanks(mut bytes: &[u8]) -> &[u8] {
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
     while let [first, rest @ ..] = bytes {
-        if !space(first) {
+        if !blank(first) {
             break;
         }
         bytes = rest;
     }
     while let [rest @ .., last] = bytes {
-        if !space(last) {
+        if !blank(last) {
             break;
         }
         bytes = rest;
@@ -182,27 +165,43 @@ fn trim_whitespace(mut bytes: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ::cookie::Cookie;
     use http::HeaderValue;
     use proptest::prelude::*;
 
-    /// What the `cookie` crate's parser gives for the cookies of `line` named `name`: the
-    /// reading this module's byte scanner replaces.
-    fn parsed_by_cookie_crate(line: &[u8], name: &str) -> Vec<String> {
-        let text = String::from_utf8_lossy(line);
-        text.split(';')
-            .filter_map(|piece| Cookie::parse_encoded(piece.trim().to_owned()).ok())
-            .filter(|c| c.name() == name && !c.value().is_empty())
-            .map(|c| c.value().to_owned())
-            .take(MAX_CANDIDATES)
+    /// RFC 6265bis's reading of a `Cookie` header, written as plainly as possible: split at
+    /// `;`, split each piece at its first `=`, trim spaces and tabs, keep the pieces whose name
+    /// is `name` byte for byte, percent-decode their values.
+    fn reference(line: &[u8], name: &str) -> Vec<String> {
+        line.split(|&b| b == b';')
+            .filter_map(|piece| {
+                let eq = piece.iter().position(|&b| b == b'=')?;
+                fn trim(mut b: &[u8]) -> &[u8] {
+                    while b.first().is_some_and(|c| *c == b' ' || *c == b'\t') {
+                        b = &b[1..];
+                    }
+                    while b.last().is_some_and(|c| *c == b' ' || *c == b'\t') {
+                        b = &b[..b.len() - 1];
+                    }
+                    b
+                }
+                let (n, v) = (trim(&piece[..eq]), trim(&piece[eq + 1..]));
+                if n != name.as_bytes() {
+                    return None;
+                }
+                let v = std::str::from_utf8(v).ok()?;
+                let v = percent_encoding::percent_decode_str(v).decode_utf8().ok()?;
+                (!v.is_empty()).then(|| v.into_owned())
+            })
             .collect()
     }
 
     /// Headers made of the pieces that matter to a reader: names and parts of names,
-    /// separators, whitespace, escapes, bytes that are not UTF-8 and a non-ASCII space.
+    /// look-alikes of a name, separators, spaces and tabs, escapes, bytes that are
+    /// not UTF-8 and a non-ASCII space.
     fn header() -> impl Strategy<Value = Vec<u8>> {
         let token = prop_oneof![
             Just(&b"session"[..]),
+            Just(&b"Session"[..]),
             Just(&b"sess"[..]),
             Just(&b"ion"[..]),
             Just(&b"s"[..]),
@@ -225,16 +224,16 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The scanner finds what the `cookie` crate's parser finds, for a name, for names
-        /// that overlap it, and for a name given percent-encoded.
+        /// The scanner finds what the plain reading of RFC 6265bis finds, for a name and for
+        /// names that overlap it.
         #[test]
-        fn the_scanner_reads_generated_headers_as_the_cookie_crate_does(line in header()) {
+        fn the_scanner_reads_generated_headers_as_rfc_6265bis_does(line in header()) {
             let mut headers = HeaderMap::new();
             headers.insert(COOKIE, HeaderValue::from_bytes(&line).unwrap());
-            for name in ["session", "s", "ss", "sess%69on"] {
+            for name in ["session", "s", "ss", "Session"] {
                 proptest::prop_assert_eq!(
                     cookie_values(&headers, name),
-                    parsed_by_cookie_crate(&line, name),
+                    reference(&line, name),
                     "{:?} in {}",
                     name,
                     String::from_utf8_lossy(&line)
@@ -243,33 +242,56 @@ mod tests {
         }
     }
 
+    fn values(line: &[u8], name: &str) -> Vec<String> {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_bytes(line).unwrap());
+        cookie_values(&headers, name)
+    }
+
     #[test]
-    fn the_scanner_reads_what_the_cookie_crate_parses() {
-        let lines: [&[u8]; 14] = [
-            b"session=abc",
-            b"  session = abc ; other=1",
-            b"theme=dark; session=a%3Bb; junk; session=second",
-            b"sess%69on=decoded-name; session=x%ZZy",
-            b"session=%FF%FE; session=ok",
-            b"session=; session=after-empty",
-            b"session==starts-with-eq; =nameless; session",
-            b"\xa0session=nbsp-name; session=\xff\xfebad-bytes",
-            b"session=\"quoted\"; Session=case",
-            b"a=1; b=2; c=3; session=1; session=2; session=3; session=4; session=5",
-            b"session\t=\ttabs\t;session=\tvt\t",
-            b"sessio=short; sessions=long; xsession=pre",
-            b";;; ; session=after-empties ;",
-            b"session=a b c; session=%20",
-        ];
-        for line in lines {
-            let mut headers = HeaderMap::new();
-            headers.insert(COOKIE, HeaderValue::from_bytes(line).unwrap());
-            assert_eq!(
-                cookie_values(&headers, "session"),
-                parsed_by_cookie_crate(line, "session"),
+    fn a_name_matches_byte_for_byte_after_trimming_spaces_and_tabs_only() {
+        assert_eq!(values(b"session=a", "session"), ["a"]);
+        assert_eq!(values(b"  session\t=\t a \t; x=1", "session"), ["a"]);
+        // Each of these is a different cookie to a browser, one that the `__Host-` rules do
+        // not protect: never the session.
+        for look_alike in [
+            &b"sess%69on=planted"[..],
+            b"session%20=planted",
+            b"\xc2\xa0session=planted",
+            b"session\xc2\xa0=planted",
+            b"Session=planted",
+            b"SESSION=planted",
+            b"\"session\"=planted",
+        ] {
+            assert!(
+                values(look_alike, "session").is_empty(),
                 "{}",
-                String::from_utf8_lossy(line)
+                String::from_utf8_lossy(look_alike)
             );
         }
+        assert!(values(b"__host-session=planted", "__Host-session").is_empty());
+        assert!(values(b"__Host-sess%69on=planted", "__Host-session").is_empty());
+    }
+
+    #[test]
+    fn values_are_trimmed_of_spaces_and_tabs_and_percent_decoded() {
+        assert_eq!(values(b"session= a%3Bb\t", "session"), ["a;b"]);
+        assert_eq!(values(b"session=%FF%FE; session=ok", "session"), ["ok"]);
+        assert_eq!(values(b"session=\xff\xfe; session=ok", "session"), ["ok"]);
+        assert_eq!(
+            values(b"session=; session=after-empty", "session"),
+            ["after-empty"]
+        );
+        assert_eq!(
+            values(b"session==eq; =nameless; session", "session"),
+            ["=eq"]
+        );
+        assert_eq!(
+            values(
+                b"a=1; session=1; session=2; session=3; session=4; session=5",
+                "session"
+            ),
+            ["1", "2", "3", "4", "5"]
+        );
     }
 }

@@ -142,9 +142,21 @@ impl Entries {
     }
 }
 
+/// Keys and the length of each value: values are session data, and may be secret.
 impl fmt::Debug for Entries {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
+        f.debug_map()
+            .entries(self.iter().map(|(key, value)| (key, Redacted(value.len()))))
+            .finish()
+    }
+}
+
+/// Stands for a value in `Debug` output: its length only.
+pub(crate) struct Redacted(pub(crate) usize);
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes redacted>", self.0)
     }
 }
 
@@ -193,9 +205,17 @@ impl<'a> IntoIterator for &'a Entries {
 }
 
 /// The entries of an [`Entries`] in key order, each as a key and value pair.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Iter<'a> {
     items: slice::Iter<'a, (String, Vec<u8>)>,
+}
+
+impl fmt::Debug for Iter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Iter")
+            .field("remaining", &self.items.len())
+            .finish()
+    }
 }
 
 impl<'a> Iterator for Iter<'a> {

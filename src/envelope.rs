@@ -1,9 +1,9 @@
 //! Wire format v1 over bytes: header, nonce, AAD, AEAD, base64url. Knows nothing of serde,
-//! lifetimes or HTTP.
+//! lifetimes or HTTP; the codec is only a byte here. `docs/format.md` is the full description.
 //!
 //! ```text
 //! value     = BASE64URL_NOPAD( header || nonce || ciphertext || tag )
-//! header    = 0x01 || key_id                (1 + 4 bytes)
+//! header    = 0x01 || key_id || codec_id    (1 + 4 + 1 bytes)
 //! aad       = header || cookie_name
 //! plaintext = created_at u64 LE || expires_at u64 LE || payload
 //! ```
@@ -11,7 +11,8 @@
 use std::cell::RefCell;
 
 use base64_simd::URL_SAFE_NO_PAD;
-use rand::RngCore as _;
+use rand::rngs::OsRng;
+use rand::TryRngCore as _;
 use zeroize::Zeroize as _;
 
 use crate::aead::{self, NONCE_LEN, TAG_LEN};
@@ -22,7 +23,8 @@ use crate::ring::KeyRing;
 
 /// The format version this release writes and reads.
 pub(crate) const VERSION: u8 = 0x01;
-const HEADER_LEN: usize = 5;
+/// Version, key id, codec id.
+const HEADER_LEN: usize = 6;
 const TIMES_LEN: usize = 16;
 /// Bytes the format adds around the payload, before base64.
 pub const OVERHEAD: usize = HEADER_LEN + NONCE_LEN + TIMES_LEN + TAG_LEN;
@@ -43,6 +45,8 @@ pub(crate) struct Times {
 /// What an authenticated value holds, borrowed from the scratch buffer it was opened in.
 pub(crate) struct Envelope<'a> {
     pub(crate) key_id: KeyId,
+    /// The [`Codec::ID`](crate::Codec::ID) of the codec that encoded the payload.
+    pub(crate) codec_id: u8,
     pub(crate) times: Times,
     pub(crate) payload: &'a [u8],
 }
@@ -75,8 +79,13 @@ fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
     })
 }
 
-/// Build the AAD (header || cookie name) on the stack.
-fn with_aad<R>(header: &[u8; HEADER_LEN], cookie_name: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
+/// Build the AAD (header || cookie name) on the stack. A name over [`MAX_NAME_LEN`] is an
+/// error: cutting it would let two names that differ only past the cut share their values.
+fn with_aad<R>(
+    header: &[u8; HEADER_LEN],
+    cookie_name: &[u8],
+    f: impl FnOnce(&[u8]) -> R,
+) -> Result<R, NameTooLong> {
     fn run<const N: usize, R>(
         header: &[u8; HEADER_LEN],
         name: &[u8],
@@ -87,36 +96,54 @@ fn with_aad<R>(header: &[u8; HEADER_LEN], cookie_name: &[u8], f: impl FnOnce(&[u
         aad[HEADER_LEN..HEADER_LEN + name.len()].copy_from_slice(name);
         f(&aad[..HEADER_LEN + name.len()])
     }
-    let name = &cookie_name[..cookie_name.len().min(MAX_NAME_LEN)];
+    let name = cookie_name;
     // Cookie names are short: a small buffer to fill for them, the full one for the rest.
     if name.len() <= SHORT_NAME_LEN {
-        run::<{ HEADER_LEN + SHORT_NAME_LEN }, R>(header, name, f)
+        Ok(run::<{ HEADER_LEN + SHORT_NAME_LEN }, R>(header, name, f))
+    } else if name.len() <= MAX_NAME_LEN {
+        Ok(run::<{ HEADER_LEN + MAX_NAME_LEN }, R>(header, name, f))
     } else {
-        run::<{ HEADER_LEN + MAX_NAME_LEN }, R>(header, name, f)
+        Err(NameTooLong)
     }
 }
 
-/// Why sealing failed: the payload writer's own error, or the cipher's.
+/// A cookie name longer than the format binds.
+struct NameTooLong;
+
+/// Why sealing failed: the payload writer's own error, the cipher's, the operating system's
+/// random generator's, or a cookie name longer than [`MAX_NAME_LEN`].
 pub(crate) enum SealFailure<E> {
     Payload(E),
     Cipher,
+    Random,
+    NameTooLong,
 }
 
 /// Seal a value under the ring's primary key with a fresh random nonce, and append it, in
-/// base64url, to `out`. `write_payload` appends the payload bytes to the buffer it is given.
-/// On failure `out` is left as it was.
+/// base64url, to `out`. `write_payload` appends the payload bytes (of the codec `codec_id`) to
+/// the buffer it is given. On failure `out` is left as it was.
+///
+/// The nonce comes from the operating system's generator on every call, never from a
+/// generator in the process: a user-space generator is copied, state and all, into every
+/// child of a `fork`, so pre-forked workers sharing a key would seal with the same nonces,
+/// which reveals the XOR of their plaintexts and lets anyone forge values. The system call
+/// costs a few hundred nanoseconds (BENCHMARKS.md).
 pub(crate) fn seal_append<E>(
     ring: &KeyRing,
     cookie_name: &[u8],
+    codec_id: u8,
     times: Times,
     write_payload: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     out: &mut String,
 ) -> Result<(), SealFailure<E>> {
     let mut nonce = [0u8; NONCE_LEN];
-    rand::rng().fill_bytes(&mut nonce);
+    OsRng
+        .try_fill_bytes(&mut nonce)
+        .map_err(|_| SealFailure::Random)?;
     seal_with_nonce(
         ring.primary(),
         cookie_name,
+        codec_id,
         times,
         &nonce,
         write_payload,
@@ -129,6 +156,7 @@ pub(crate) fn seal_append<E>(
 pub(crate) fn seal_with_nonce<E>(
     key: &Key,
     cookie_name: &[u8],
+    codec_id: u8,
     times: Times,
     nonce: &[u8; NONCE_LEN],
     write_payload: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
@@ -137,7 +165,8 @@ pub(crate) fn seal_with_nonce<E>(
     with_scratch(|buf| {
         let mut header = [0u8; HEADER_LEN];
         header[0] = VERSION;
-        header[1..].copy_from_slice(&key.id().to_bytes());
+        header[1..5].copy_from_slice(&key.id().to_bytes());
+        header[5] = codec_id;
         buf.extend_from_slice(&header);
         buf.extend_from_slice(nonce);
         buf.extend_from_slice(&times.created_at.to_le_bytes());
@@ -147,6 +176,7 @@ pub(crate) fn seal_with_nonce<E>(
         let tag = with_aad(&header, cookie_name, |aad| {
             aead::seal_in_place(key.as_bytes(), nonce, aad, &mut buf[PLAINTEXT_START..])
         })
+        .map_err(|NameTooLong| SealFailure::NameTooLong)?
         .map_err(|_| SealFailure::Cipher)?;
         buf.extend_from_slice(&tag);
 
@@ -157,11 +187,14 @@ pub(crate) fn seal_with_nonce<E>(
     })
 }
 
-/// Open a value: length limit, base64url, version, key lookup, AEAD with the AAD. `f` sees the
-/// authenticated contents; the plaintext is wiped when it returns.
+/// Open a value: length limit, base64url, version, codec id (when `codec_id` is given), key
+/// lookup, AEAD with the AAD. `f` sees the authenticated contents; the plaintext is wiped when
+/// it returns. A value of another codec is refused before the cipher runs, and the codec byte
+/// is authenticated with the rest of the header, so it cannot be changed to pass the check.
 pub(crate) fn open<R>(
     ring: &KeyRing,
     cookie_name: &[u8],
+    codec_id: Option<u8>,
     value: &str,
     max_len: usize,
     f: impl FnOnce(Envelope<'_>) -> Result<R, OpenError>,
@@ -194,14 +227,23 @@ pub(crate) fn open<R>(
         if header[0] != VERSION {
             return Err(OpenError::UnsupportedVersion(header[0]));
         }
+        let sealed_with = header[5];
+        if let Some(expected) = codec_id.filter(|&expected| expected != sealed_with) {
+            return Err(OpenError::WrongCodec {
+                sealed_with,
+                expected,
+            });
+        }
         let key_id = KeyId::from_bytes([header[1], header[2], header[3], header[4]]);
         let key = ring.get(key_id).ok_or(OpenError::UnknownKey(key_id))?;
 
         let (ciphertext, tag) = rest.split_at_mut(rest.len() - TAG_LEN);
         let tag: &[u8; TAG_LEN] = (&*tag).try_into().map_err(|_| OpenError::Unauthenticated)?;
+        // A name too long to bind was never sealed for: nothing opens under it.
         with_aad(&header, cookie_name, |aad| {
             aead::open_in_place(key.as_bytes(), nonce, aad, ciphertext, tag)
         })
+        .map_err(|NameTooLong| OpenError::Unauthenticated)?
         .map_err(|_| OpenError::Unauthenticated)?;
 
         let (times, payload) = ciphertext.split_at(TIMES_LEN);
@@ -216,6 +258,7 @@ pub(crate) fn open<R>(
         };
         f(Envelope {
             key_id,
+            codec_id: sealed_with,
             times,
             payload,
         })
@@ -226,6 +269,9 @@ pub(crate) fn open<R>(
 mod tests {
     use super::*;
     use crate::Key;
+
+    /// The codec byte the tests seal with (postcard's).
+    const CODEC: u8 = 2;
 
     fn ring() -> KeyRing {
         KeyRing::new(Key::from_bytes([0x42; 32]))
@@ -240,6 +286,7 @@ mod tests {
         let sealed = seal_with_nonce(
             ring().primary(),
             b"session",
+            CODEC,
             times,
             &[0x24; 24],
             |b| {
@@ -261,23 +308,25 @@ mod tests {
         assert_eq!(raw.len(), OVERHEAD + 5);
         assert_eq!(raw[0], VERSION);
         assert_eq!(&raw[1..5], &ring().primary().id().to_bytes());
-        assert_eq!(&raw[5..29], &[0x24; 24]);
+        assert_eq!(raw[5], CODEC);
+        assert_eq!(&raw[6..30], &[0x24; 24]);
         // The exact value is pinned so that the format cannot drift.
         assert_eq!(value, FROZEN_HELLO);
     }
 
-    /// Key `[0x42; 32]`, nonce `[0x24; 24]`, created 1700000000, expires 1700086400, name
-    /// `session`, payload `hello`. Cross-checked against libsodium's
-    /// `crypto_aead_xchacha20poly1305_ietf_encrypt` with the same inputs.
+    /// Key `[0x42; 32]`, codec byte 2, nonce `[0x24; 24]`, created 1700000000, expires
+    /// 1700086400, name `session`, payload `hello`. Cross-checked against libsodium's
+    /// `crypto_aead_xchacha20poly1305_ietf_encrypt` with the same inputs (through PyNaCl:
+    /// AAD = header || "session").
     const FROZEN_HELLO: &str =
-        "ARCMB0QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCSlr4QAbiRMpiJtal8OiA3KWpTi1hNa2kqD3AsNO4diSdd2vD5F";
+        "ARCMB0QCJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkpa-EAG4kTKYibWpfDogNylqU4tYTfXTyyFcG9USe7atuAZLr9w";
 
     #[test]
     fn aad_binds_the_cookie_name() {
         let value = seal_fixed(b"x");
-        let err = open(&ring(), b"other", &value, 4096, |_| Ok(())).unwrap_err();
+        let err = open(&ring(), b"other", Some(CODEC), &value, 4096, |_| Ok(())).unwrap_err();
         assert_eq!(err, OpenError::Unauthenticated);
-        let opened = open(&ring(), b"session", &value, 4096, |e| {
+        let opened = open(&ring(), b"session", Some(CODEC), &value, 4096, |e| {
             Ok(e.payload.to_vec())
         })
         .unwrap();
@@ -305,6 +354,7 @@ mod tests {
             let sealed = seal_with_nonce(
                 &key,
                 &name,
+                CODEC,
                 times,
                 &[7; 24],
                 |b| {
@@ -324,16 +374,85 @@ mod tests {
             assert_eq!(&plaintext[TIMES_LEN..], b"payload");
             // Opens under its name only: a one-byte change anywhere in it fails.
             assert!(
-                open(&ring(), &name, &value, 4096, |_| Ok(())).is_ok(),
+                open(&ring(), &name, Some(CODEC), &value, 4096, |_| Ok(())).is_ok(),
                 "{len}"
             );
             for i in 0..len {
                 let mut other = name.clone();
                 other[i] ^= 1;
-                let err = open(&ring(), &other, &value, 4096, |_| Ok(())).unwrap_err();
+                let err = open(&ring(), &other, Some(CODEC), &value, 4096, |_| Ok(())).unwrap_err();
                 assert_eq!(err, OpenError::Unauthenticated, "{len} {i}");
             }
         }
+    }
+
+    #[test]
+    fn a_name_longer_than_the_format_binds_is_an_error_not_cut() {
+        let long: Vec<u8> = vec![b'n'; MAX_NAME_LEN + 1];
+        let mut value = String::new();
+        let sealed = seal_with_nonce(
+            ring().primary(),
+            &long,
+            CODEC,
+            Times {
+                created_at: 1,
+                expires_at: 2,
+            },
+            &[1; 24],
+            |b| {
+                b.push(1);
+                Ok::<(), ()>(())
+            },
+            &mut value,
+        );
+        assert!(matches!(sealed, Err(SealFailure::NameTooLong)));
+        assert!(value.is_empty());
+        // A value sealed under the name cut to the limit does not open under the long name.
+        let mut cut = String::new();
+        let sealed = seal_with_nonce(
+            ring().primary(),
+            &long[..MAX_NAME_LEN],
+            CODEC,
+            Times {
+                created_at: 1,
+                expires_at: 2,
+            },
+            &[1; 24],
+            |b| {
+                b.push(1);
+                Ok::<(), ()>(())
+            },
+            &mut cut,
+        );
+        assert!(sealed.is_ok());
+        let err = open(&ring(), &long, Some(CODEC), &cut, 4096, |_| Ok(())).unwrap_err();
+        assert_eq!(err, OpenError::Unauthenticated);
+    }
+
+    #[test]
+    fn a_value_of_another_codec_is_refused_before_the_cipher() {
+        let value = seal_fixed(b"hello");
+        let err = open(&ring(), b"session", Some(CODEC + 1), &value, 4096, |_| {
+            Ok(())
+        });
+        assert_eq!(
+            err.unwrap_err(),
+            OpenError::WrongCodec {
+                sealed_with: CODEC,
+                expected: CODEC + 1
+            }
+        );
+        // Flipping the codec byte to pass the check breaks the tag: the byte is authenticated.
+        let mut raw = URL_SAFE_NO_PAD.decode_to_vec(&value).unwrap();
+        raw[5] = CODEC + 1;
+        let flipped = URL_SAFE_NO_PAD.encode_to_string(&raw);
+        let err = open(&ring(), b"session", Some(CODEC + 1), &flipped, 4096, |_| {
+            Ok(())
+        });
+        assert_eq!(err.unwrap_err(), OpenError::Unauthenticated);
+        // Without a codec to check (opening as bytes), the envelope says which codec it was.
+        let codec = open(&ring(), b"session", None, &value, 4096, |e| Ok(e.codec_id));
+        assert_eq!(codec.unwrap(), CODEC);
     }
 
     proptest::proptest! {

@@ -2,6 +2,7 @@
 //! messages that name the numbers involved.
 
 use core::fmt;
+use std::borrow::Cow;
 
 use crate::key::KeyId;
 
@@ -90,18 +91,24 @@ impl std::error::Error for KeyError {
 }
 
 /// Why a codec could not turn a value into bytes or back.
+///
+/// It says what kind of failure it was and where, never what the data was: serde's own
+/// messages quote the input (`invalid type: string "alice@example.com"`), so the built-in codecs
+/// translate them into a fixed reason and a position. A [`Codec`](crate::Codec) of your own
+/// should do the same: the error is logged when a cookie does not open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodecError {
     codec: &'static str,
-    message: String,
+    reason: Cow<'static, str>,
 }
 
 impl CodecError {
-    /// A codec error from the codec's name and its own message.
-    pub fn new(codec: &'static str, message: impl fmt::Display) -> Self {
+    /// A codec error from the codec's name and a reason that quotes none of the data: fixed
+    /// text, or fixed text and numbers (lengths, positions).
+    pub fn new(codec: &'static str, reason: impl Into<Cow<'static, str>>) -> Self {
         Self {
             codec,
-            message: message.to_string(),
+            reason: reason.into(),
         }
     }
 
@@ -109,11 +116,16 @@ impl CodecError {
     pub fn codec(&self) -> &'static str {
         self.codec
     }
+
+    /// Why it failed, without the data.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
 }
 
 impl fmt::Display for CodecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.codec, self.message)
+        write!(f, "{}: {}", self.codec, self.reason)
     }
 }
 
@@ -139,6 +151,16 @@ pub enum SealError {
     },
     /// The AEAD refused the message (only possible for absurd lengths).
     Encrypt,
+    /// The operating system's random generator failed to give a nonce.
+    Random,
+    /// The cookie name is longer than the format binds into a value (256 bytes). Only a
+    /// sealer that does not check its name can get here.
+    NameTooLong {
+        /// The name's length in bytes.
+        len: usize,
+        /// The longest name the format binds.
+        max: usize,
+    },
 }
 
 impl fmt::Display for SealError {
@@ -156,6 +178,11 @@ impl fmt::Display for SealError {
                 )
             }
             Self::Encrypt => f.write_str("the cipher refused the message"),
+            Self::Random => f.write_str("the operating system's random generator failed"),
+            Self::NameTooLong { len, max } => write!(
+                f,
+                "cookie name is {len} bytes, over the {max} bytes a sealed value binds"
+            ),
         }
     }
 }
@@ -188,6 +215,14 @@ pub enum OpenError {
     Malformed(Malformed),
     /// The format version byte is not one this release reads.
     UnsupportedVersion(u8),
+    /// The value was sealed with another codec than this sealer's (its header names the
+    /// codec); refused before anything is decrypted or decoded.
+    WrongCodec {
+        /// The [`Codec::ID`](crate::Codec::ID) in the value's header.
+        sealed_with: u8,
+        /// The id of this sealer's codec.
+        expected: u8,
+    },
     /// No key of the ring has the value's key id (a removed key, or a forgery).
     UnknownKey(KeyId),
     /// The tag did not verify: tampered, sealed for another cookie name, or forged.
@@ -266,6 +301,13 @@ impl fmt::Display for OpenError {
             }
             Self::Malformed(m) => write!(f, "malformed value: {m}"),
             Self::UnsupportedVersion(v) => write!(f, "unsupported format version {v}"),
+            Self::WrongCodec {
+                sealed_with,
+                expected,
+            } => write!(
+                f,
+                "value was sealed with codec {sealed_with}, this sealer's codec is {expected}"
+            ),
             Self::UnknownKey(id) => write!(f, "no key in the ring has key id {id}"),
             Self::Unauthenticated => f.write_str("value did not authenticate"),
             Self::Expired { expired_at } => write!(f, "session expired at unix time {expired_at}"),
@@ -284,6 +326,26 @@ impl fmt::Display for OpenError {
     }
 }
 
+impl OpenError {
+    /// Whether the value got as far as the cipher: a failure after it (the tag, the
+    /// deadlines, the codec) cost a decryption; one before it (length, base64, version, key
+    /// id) cost next to nothing. The cookie reader bounds the former per request.
+    pub(crate) fn reached_cipher(&self) -> bool {
+        match self {
+            Self::TooLarge { .. }
+            | Self::Malformed(_)
+            | Self::UnsupportedVersion(_)
+            | Self::WrongCodec { .. }
+            | Self::UnknownKey(_) => false,
+            Self::Unauthenticated
+            | Self::Expired { .. }
+            | Self::NotYetValid { .. }
+            | Self::Revoked { .. }
+            | Self::Decode(_) => true,
+        }
+    }
+}
+
 impl std::error::Error for OpenError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -297,11 +359,18 @@ impl std::error::Error for OpenError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// A cookie name must be 1 to 256 characters of the HTTP token set (RFC 6265 / RFC 9110):
-    /// letters, digits and ``!#$%&'*+-.^_`|~``.
+    /// A cookie name must be 1 to 256 characters of the HTTP token set (RFC 6265 / RFC 9110)
+    /// other than `%`: letters, digits and ``!#$&'*+-.^_`|~``.
     InvalidCookieName {
         /// The name given.
         name: String,
+    },
+    /// The clock-skew leeway is over [`MAX_LEEWAY`](crate::MAX_LEEWAY).
+    LeewayTooLarge {
+        /// The leeway asked for, in seconds.
+        seconds: u64,
+        /// The largest accepted, in seconds.
+        max: u64,
     },
 }
 
@@ -310,7 +379,11 @@ impl fmt::Display for ConfigError {
         match self {
             Self::InvalidCookieName { name } => write!(
                 f,
-                "invalid cookie name {name:?}: use 1 to 256 characters from letters, digits and !#$%&'*+-.^_`|~"
+                "invalid cookie name {name:?}: use 1 to 256 characters from letters, digits and !#$&'*+-.^_`|~"
+            ),
+            Self::LeewayTooLarge { seconds, max } => write!(
+                f,
+                "clock-skew leeway of {seconds} s is over the limit of {max} s"
             ),
         }
     }

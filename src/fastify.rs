@@ -236,18 +236,18 @@ impl FastifySealer {
             Ok(other) => {
                 return Err(SealError::Encode(CodecError::new(
                     JSON,
-                    format_args!(
+                    format!(
                         "a @fastify/secure-session session is a JSON object, not {}",
                         kind(&other)
                     ),
                 )))
             }
-            Err(e) => return Err(SealError::Encode(CodecError::new(JSON, e))),
+            Err(e) => return Err(SealError::Encode(crate::codec::json_error(&e))),
         };
         object.insert(FASTIFY_TS_FIELD.to_owned(), Value::from(ts));
         let raw = envelope::seal(self.ring.primary(), |buf| {
             serde_json::to_writer(buf, &object)
-                .map_err(|e| SealError::Encode(CodecError::new(JSON, e)))
+                .map_err(|e| SealError::Encode(crate::codec::json_error(&e)))
         })?;
         let wire = envelope::percent_encode(&raw);
         let size = self.cookie_name.len() + wire.len();
@@ -287,10 +287,10 @@ impl FastifySealer {
                     Ok(other) => {
                         return Err(OpenError::Decode(CodecError::new(
                             JSON,
-                            format_args!("the session is {}, not a JSON object", kind(&other)),
+                            format!("the session is {}, not a JSON object", kind(&other)),
                         )))
                     }
-                    Err(e) => return Err(OpenError::Decode(CodecError::new(JSON, e))),
+                    Err(e) => return Err(OpenError::Decode(crate::codec::json_error(&e))),
                 };
                 let ts = match object.remove(FASTIFY_TS_FIELD) {
                     Some(Value::Number(n)) => n.as_u64().ok_or_else(|| bad_ts(&n.to_string())),
@@ -299,7 +299,7 @@ impl FastifySealer {
                 }?;
                 let expires_at = self.check_expiry(ts, now)?;
                 let value = T::deserialize(Value::Object(object))
-                    .map_err(|e| OpenError::Decode(CodecError::new(JSON, e)))?;
+                    .map_err(|e| OpenError::Decode(crate::codec::json_error(&e)))?;
                 Ok(FastifyOpened {
                     value,
                     ts,
@@ -434,13 +434,26 @@ impl fmt::Debug for FastifySealer {
 }
 
 /// A `@fastify/secure-session` value that opened: its fields and what is known about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` leaves the fields out: session data may be secret.
+#[derive(Clone, PartialEq, Eq)]
 pub struct FastifyOpened<T> {
     value: T,
     ts: u64,
     expires_at: u64,
     key_id: KeyId,
     key_index: usize,
+}
+
+impl<T> fmt::Debug for FastifyOpened<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FastifyOpened")
+            .field("value", &format_args!("<redacted>"))
+            .field("ts", &self.ts)
+            .field("expires_at", &self.expires_at)
+            .field("key_id", &self.key_id)
+            .field("key_index", &self.key_index)
+            .finish()
+    }
 }
 
 impl<T> FastifyOpened<T> {
@@ -497,7 +510,7 @@ impl<T> FastifyOpened<T> {
 fn bad_ts(found: &str) -> OpenError {
     OpenError::Decode(CodecError::new(
         JSON,
-        format_args!("`__ts` must be whole unix seconds, found {found}"),
+        format!("`__ts` must be whole unix seconds, found {found}"),
     ))
 }
 

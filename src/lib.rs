@@ -36,9 +36,7 @@ pub use clock::{unix_seconds, Clock, ManualClock, SystemClock};
 pub use codec::Bincode;
 #[cfg(feature = "json")]
 pub use codec::Json;
-#[cfg(feature = "postcard")]
-pub use codec::Postcard;
-pub use codec::{Codec, DefaultCodec, MAX_DECODE_LEN};
+pub use codec::{Codec, DefaultCodec, Postcard, MAX_DECODE_LEN};
 pub use entries::{Entries, Iter as EntriesIter};
 pub use envelope::{MAX_NAME_LEN, OVERHEAD};
 pub use error::{CodecError, ConfigError, KeyError, Malformed, OpenError, SealError};
@@ -51,7 +49,7 @@ pub use key::{DeriveParams, Key, KeyId, KEY_LEN, MIN_SECRET_LEN, SALT_LEN};
 pub use ring::KeyRing;
 pub use sealer::{
     is_valid_cookie_name, Opened, Sealer, DEFAULT_COOKIE_NAME, DEFAULT_LEEWAY,
-    DEFAULT_MAX_LIFETIME, MAX_COOKIE_SIZE,
+    DEFAULT_MAX_LIFETIME, MAX_COOKIE_SIZE, MAX_LEEWAY,
 };
 pub use session::{
     CookieExpiry, OpenedSession, SealedSession, Session, SessionSealer, TypedSession,

@@ -15,20 +15,26 @@ use crate::error::{CodecError, ConfigError, OpenError, SealError};
 use crate::key::KeyId;
 use crate::ring::KeyRing;
 
-/// The cookie name a new sealer uses.
-pub const DEFAULT_COOKIE_NAME: &str = "session";
+/// The cookie name a new sealer uses. The `__Host-` prefix makes browsers refuse the cookie
+/// unless it is `Secure`, has `Path=/` and no `Domain`, and so refuse anyone else's cookie of
+/// that name: no sibling subdomain or plain-HTTP page can set or shadow it.
+pub const DEFAULT_COOKIE_NAME: &str = "__Host-session";
 /// The absolute lifetime a new sealer gives sessions: one day.
 pub const DEFAULT_MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 /// The clock-skew leeway a new sealer allows: one minute.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
+/// The largest clock-skew leeway a sealer accepts: five minutes. Every deadline is extended by
+/// the leeway, so a larger one would quietly lengthen every session; clocks that disagree by
+/// more need fixing (NTP), not tolerating.
+pub const MAX_LEEWAY: Duration = Duration::from_secs(5 * 60);
 /// Browsers keep cookies of up to 4096 bytes, name plus value.
 pub const MAX_COOKIE_SIZE: usize = 4096;
 
 /// Seals serde values into cookie values and opens them again.
 ///
 /// Built once at start-up and shared (it is cheap to clone). Every setting has a safe default:
-/// cookie name `session`, absolute lifetime one day, no idle timeout, one minute of clock-skew
-/// leeway, bincode payloads, the system clock.
+/// cookie name `__Host-session`, absolute lifetime one day, no idle timeout, one minute of
+/// clock-skew leeway, [`Postcard`](crate::Postcard) payloads, the system clock.
 ///
 /// ```
 /// use std::time::Duration;
@@ -141,10 +147,31 @@ impl<C: Codec> Sealer<C> {
     }
 
     /// How far apart the clocks of the instances that share a ring may be: deadlines are
-    /// extended, and future start times tolerated, by this much. Default one minute.
-    pub fn leeway(mut self, leeway: Duration) -> Self {
+    /// extended, and future start times tolerated, by this much. Default one minute, at most
+    /// [`MAX_LEEWAY`].
+    ///
+    /// # Panics
+    /// If `leeway` is over [`MAX_LEEWAY`]; use [`try_leeway`](Self::try_leeway) for a value
+    /// from outside the program.
+    #[track_caller]
+    #[allow(clippy::panic)] // a programmer's constant, documented above; try_leeway for input
+    pub fn leeway(self, leeway: Duration) -> Self {
+        match self.try_leeway(leeway) {
+            Ok(sealer) => sealer,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// The clock-skew leeway, refusing one over [`MAX_LEEWAY`] with an error.
+    pub fn try_leeway(mut self, leeway: Duration) -> Result<Self, ConfigError> {
+        if leeway > MAX_LEEWAY {
+            return Err(ConfigError::LeewayTooLarge {
+                seconds: leeway.as_secs(),
+                max: MAX_LEEWAY.as_secs(),
+            });
+        }
         self.leeway = leeway.as_secs();
-        self
+        Ok(self)
     }
 
     /// Reject every session that began before `moment`: log everybody out without rotating
@@ -296,6 +323,7 @@ impl<C: Codec> Sealer<C> {
         envelope::seal_append(
             &self.ring,
             self.cookie_name.as_bytes(),
+            C::ID,
             times,
             write_payload,
             out,
@@ -303,6 +331,11 @@ impl<C: Codec> Sealer<C> {
         .map_err(|e| match e {
             SealFailure::Payload(e) => SealError::Encode(e),
             SealFailure::Cipher => SealError::Encrypt,
+            SealFailure::Random => SealError::Random,
+            SealFailure::NameTooLong => SealError::NameTooLong {
+                len: self.cookie_name.len(),
+                max: MAX_NAME_LEN,
+            },
         })?;
         let size = self.cookie_name.len() + (out.len() - start);
         if size > self.max_cookie_size {
@@ -327,29 +360,33 @@ impl<C: Codec> Sealer<C> {
         value: &str,
         now: u64,
     ) -> Result<Opened<T>, OpenError> {
-        self.open_payload_at(value, now, |payload| {
+        self.open_payload_at(value, now, Some(C::ID), |payload| {
             self.codec.decode(payload).map_err(OpenError::Decode)
         })
     }
 
     /// Open a value without decoding its payload: the payload bytes are returned as they were
-    /// sealed. Every check but the codec's runs.
+    /// sealed, whichever codec sealed them ([`Opened::codec_id`] says which). Every other
+    /// check runs.
     pub fn open_bytes_at(&self, value: &str, now: u64) -> Result<Opened<Vec<u8>>, OpenError> {
-        self.open_payload_at(value, now, |payload| Ok(payload.to_vec()))
+        self.open_payload_at(value, now, None, |payload| Ok(payload.to_vec()))
     }
 
     /// Open a value and hand its authenticated payload to `decode` (inside the envelope's
-    /// buffer, wiped when it returns); every check but the codec's runs first.
+    /// buffer, wiped when it returns); every check runs first, the codec id's when `codec_id`
+    /// is given.
     pub(crate) fn open_payload_at<T>(
         &self,
         value: &str,
         now: u64,
+        codec_id: Option<u8>,
         decode: impl FnOnce(&[u8]) -> Result<T, OpenError>,
     ) -> Result<Opened<T>, OpenError> {
         let max_len = self.max_value_len();
         envelope::open(
             &self.ring,
             self.cookie_name.as_bytes(),
+            codec_id,
             value,
             max_len,
             |envelope| {
@@ -381,6 +418,7 @@ impl<C: Codec> Sealer<C> {
                 Ok(Opened {
                     value,
                     key_id: envelope.key_id,
+                    codec_id: envelope.codec_id,
                     created_at,
                     expires_at: deadline,
                     needs_reseal: envelope.key_id != self.ring.primary().id(),
@@ -407,14 +445,31 @@ impl<C: Codec> fmt::Debug for Sealer<C> {
 }
 
 /// A session that opened: its value and what the envelope said about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its `Debug` output leaves the value out: session data may be secret.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Opened<T> {
     value: T,
     key_id: KeyId,
+    codec_id: u8,
     created_at: u64,
     expires_at: u64,
     needs_reseal: bool,
     refresh_due: bool,
+}
+
+impl<T> fmt::Debug for Opened<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Opened")
+            .field("value", &format_args!("<redacted>"))
+            .field("key_id", &self.key_id)
+            .field("codec_id", &self.codec_id)
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .field("needs_reseal", &self.needs_reseal)
+            .field("refresh_due", &self.refresh_due)
+            .finish()
+    }
 }
 
 impl<T> Opened<T> {
@@ -431,6 +486,11 @@ impl<T> Opened<T> {
     /// The id of the key that sealed it.
     pub fn key_id(&self) -> KeyId {
         self.key_id
+    }
+
+    /// The [`Codec::ID`] of the codec that encoded the payload, from the value's header.
+    pub fn codec_id(&self) -> u8 {
+        self.codec_id
     }
 
     /// Unix seconds when the session began; kept across re-seals.
@@ -461,6 +521,7 @@ impl<T> Opened<T> {
         Opened {
             value: f(self.value),
             key_id: self.key_id,
+            codec_id: self.codec_id,
             created_at: self.created_at,
             expires_at: self.expires_at,
             needs_reseal: self.needs_reseal,
@@ -479,11 +540,15 @@ pub(crate) fn checked_cookie_name(name: &str) -> Result<Arc<str>, ConfigError> {
     Ok(Arc::from(name))
 }
 
-/// True for a cookie name of 1 to 256 HTTP token characters.
+/// True for a cookie name of 1 to 256 HTTP token characters other than `%`.
+///
+/// `%` is a token character, but cookie libraries percent-decode names, so a name holding one
+/// would be written by some clients under a name it never matches: names are matched byte for
+/// byte as sent (see [`cookie_values`](crate::cookie_values)).
 pub fn is_valid_cookie_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= MAX_NAME_LEN
         && name
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$&'*+-.^_`|~".contains(&b))
 }

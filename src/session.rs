@@ -104,7 +104,8 @@ pub trait SessionSealer: Clone + Send + Sync + 'static {
     }
 }
 
-/// A session that opened: its entries and what its envelope said.
+/// A session that opened: its entries and what its envelope said. `Debug` shows the entries'
+/// keys, not their values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct OpenedSession {
@@ -133,8 +134,9 @@ impl OpenedSession {
     }
 }
 
-/// A freshly sealed cookie value and its deadline.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A freshly sealed cookie value and its deadline. `Debug` leaves the value out: it is a
+/// live credential.
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SealedSession {
     /// The cookie value, before percent-encoding.
@@ -142,6 +144,15 @@ pub struct SealedSession {
     /// Unix seconds after which the value stops opening; a persistent cookie's `Max-Age`
     /// ends here.
     pub expires_at: u64,
+}
+
+impl fmt::Debug for SealedSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SealedSession")
+            .field("value", &crate::entries::Redacted(self.value.len()))
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 impl SealedSession {
@@ -172,7 +183,7 @@ impl<C: Codec> SessionSealer for Sealer<C> {
 
     fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError> {
         // Decoded straight from the envelope's buffer: no copy of the plaintext outlives it.
-        let opened = self.open_payload_at(value, now, |payload| {
+        let opened = self.open_payload_at(value, now, Some(C::ID), |payload| {
             self.codec_ref()
                 .decode_entries(payload)
                 .map_err(OpenError::Decode)
@@ -793,7 +804,6 @@ mod tests {
     }
 
     /// The entries a seal of `session` would write; panics if it would not seal.
-    #[cfg(any(feature = "postcard", feature = "json"))]
     fn sealed_entries<C: Codec>(session: &Session<C>) -> Entries {
         session.write_plan(
             || 1_000,
@@ -1007,7 +1017,6 @@ mod tests {
         assert!(!opened.needs_reseal);
     }
 
-    #[cfg(feature = "postcard")]
     #[test]
     fn postcard_sealer_round_trips_entries_with_the_default_map_encoding() {
         let sealer = Sealer::new(Key::generate()).codec(crate::codec::Postcard);

@@ -592,15 +592,16 @@ fn native_envelope_matches_libsodium() {
     let Some(node) = node::require("native_envelope_matches_libsodium") else {
         return;
     };
-    // Key [0x42; 32], nonce [0x24; 24], created 1700000000, expires 1700086400, name `session`,
-    // payload `hello` (the vector pinned in src/envelope.rs).
+    // Key [0x42; 32], codec byte 2, nonce [0x24; 24], created 1700000000, expires 1700086400,
+    // name `session`, payload `hello` (the vector pinned in src/envelope.rs).
     const FROZEN_HELLO: &str =
-        "ARCMB0QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCSlr4QAbiRMpiJtal8OiA3KWpTi1hNa2kqD3AsNO4diSdd2vD5F";
+        "ARCMB0QCJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkpa-EAG4kTKYibWpfDogNylqU4tYTfXTyyFcG9USe7atuAZLr9w";
     let raw = URL_SAFE_NO_PAD.decode(FROZEN_HELLO).unwrap();
     let key = Key::from_bytes([0x42; 32]);
     let mut header = vec![0x01];
     header.extend_from_slice(&key.id().to_bytes());
-    assert_eq!(&raw[..5], &header[..]);
+    header.push(2);
+    assert_eq!(&raw[..6], &header[..]);
     let mut aad = header.clone();
     aad.extend_from_slice(b"session");
     let mut message = 1_700_000_000u64.to_le_bytes().to_vec();
@@ -616,10 +617,12 @@ fn native_envelope_matches_libsodium() {
             "message": hex(&message),
         }),
     );
-    assert_eq!(reply["ciphertext"], hex(&raw[29..]));
+    assert_eq!(reply["ciphertext"], hex(&raw[30..]));
 
     // And the crate opens it.
-    let sealer = sealed_session::Sealer::new(key).leeway(Duration::ZERO);
+    let sealer = sealed_session::Sealer::new(key)
+        .cookie_name("session")
+        .leeway(Duration::ZERO);
     let opened = sealer.open_bytes_at(FROZEN_HELLO, 1_700_000_001).unwrap();
     assert_eq!(opened.value(), b"hello");
 }

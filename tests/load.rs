@@ -38,7 +38,9 @@ fn old_key() -> Key {
 }
 
 fn sealer(ring: impl Into<KeyRing>, now: u64) -> Sealer {
+    // Named plainly: the requests below are written by hand with `session=`.
     Sealer::new(ring)
+        .cookie_name("session")
         .clock(ManualClock::new(now))
         .max_lifetime(Duration::from_secs(86_400))
         .max_cookie_size(MAX_CHUNKS * MAX_COOKIE_SIZE)

@@ -4,8 +4,9 @@
 //!
 //! Each value was sealed by `Sealer` with key `fixed_key(1)` (key id `10ce5255`), cookie name
 //! `session`, a `ManualClock` at 1700000000, absolute lifetime 7 days and idle timeout 3 days,
-//! from `sample_profile()`. Never regenerate them to make a failing test pass: a failure means
-//! cookies already in browsers would stop opening.
+//! from `sample_profile()`, in the layout of docs/format.md (the codec byte in the header).
+//! Never regenerate them to make a failing test pass: once a release has shipped, a failure
+//! means cookies already in browsers would stop opening.
 
 use std::time::Duration;
 
@@ -18,46 +19,46 @@ const EXPIRES_AT: u64 = CREATED_AT + 3 * 86_400;
 const OPENED_AT: u64 = CREATED_AT + 3_600;
 
 /// `sample_profile()` under bincode 2 (standard configuration).
+#[cfg(feature = "bincode")]
 const FROZEN_BINCODE: &str = concat!(
-    "ARDOUlXFxzrnFq8LIcOvbxAYk6CvfADeCTrhw5hrNUafsilVWvHT2_QdiomdgC9WK_3tkMERx3xxFcZy",
-    "mWpsNgb8XGiWaZEEYrl2fkv55SIPaHjRFbDRktFo6DMOIjOnkUJyVBADcEN37kMInU5_YlkCjyPUFM_U",
-    "Hyz_1Xv7BVq4VgISUMThjwXxOPhTLb4LjIIptJmpKfVOXjGnp3vmuAf3n_bkAqBMISSHUF9QJCkabWx8",
-    "b3q2ZTdoQsFlPrn28gVb1AKqBLfzZYn90KcsL-k9J7f6xcQq1nojhGpxEYfo2YbZWq5drjTEx-vykijE",
-    "jCLwpYFL9jzhY-QImGD4kfo9tQQ",
+    "ARDOUlUBR_h2d5KN8EctCwVwl9rS6-tUlPEjqA9QsUdHxGsXBcFskyk8FMJMBFF-LKGO3mhH28UNZwHo",
+    "LECbz_wHgUlmf5GfcaY_HD32Enowwl3Z7XB1HENlW7POmpzLf6NMe1UgeNSCSWg1MKq4pRhYAYTOJ159",
+    "JZI7STHpPM6Y7tiRC1mgeiYCliuippQ2NsEfC7Kct7u3PK8OllWZCwvwlYBCtqqGzcK0RP1I-4I9uAy8",
+    "uK0aEUfa4a4ax-V1DI0Av8Ao94pTBmtgcobrFvP_bBHE4X2QZQeP6IedvzirqnNQfdl7L6fT4YNHIY9o",
+    "-yNpk6-sWFwohhyI8jg8oMW2Q_Td",
 );
 
 /// `sample_profile()` under postcard 1.
-#[cfg(feature = "postcard")]
 const FROZEN_POSTCARD: &str = concat!(
-    "ARDOUlXLTlYVrMnVUitLH0KuZtlAwU-bjL-7Y_amOTko3anhcL9HyeJeENGSuq6lPqD392MZmyHzBFRA",
-    "jWAbN1oKlhd56g68uDO5C-66RbljEn-mtXcpenUY0d6fJ7liFE_8N9-rVWVBEqxPRIXcuOm3VB8Krmh9",
-    "7qNV-aU5A4BYAIkaTJjmfBdLbAU5qFjZK8fS336Q_6rp_r7pP-e_zsgUyKiZetTVOqzzLH-obdKeYI-h",
-    "QhAT6w3j1mY8I3gISnH8-0iHS06p_Vf9igpdqtMGHMrwpZAhPIDKfuHEQptEeszPePJrT7szyX3wEoJQ",
-    "lWoARS7qmmK2UNWC0ExWsN6h79rciA",
+    "ARDOUlUCjlg1DdoDSilzVL6r75sWChJ4_FFOiMPACAXV--gO7gkAGdlQJO7QnnfW6zcuzTGcDmosfRT4",
+    "7ltTRP8Oq_A_ck7SLq0A8Nph5itfwvdIjRqr1CxkPeP_mMJxP7Xcb12jBBC6CKP4_-IHFWcEymkTMxgE",
+    "b2T2GS-NJQkoIjkcJJ_4RSfGow6k-Clz9kxoxIy6Km5Su6HBsGTvi_klTArzuOqbVRciKHtLva2ix1JY",
+    "OfwwS5YoLmIPe0Sr8fgwNjs8enBtYvx3evsi6MZYhGXx9C3V5ZezNmBoDqcjMa6prFixpQzR3R03zXii",
+    "078K7n1OcUg8gZG41jzRoZ97ae2VPnE",
 );
 
 /// `sample_profile()` under serde_json.
 #[cfg(feature = "json")]
 const FROZEN_JSON: &str = concat!(
-    "ARDOUlWGgW_XeNy7ysFuExqOWld3M2E8W24pj4rLGHJbiJlGwskg_EDRpIpP64nzZdUvMdURGV7-FDM5",
-    "6gHjL6MCP05AzZ-PEgixe9pc1JLg6DrRN6reunnOfg_CQEk5ERauny-ez2xc3zdFsLIDgrCrQXwaRmP2",
-    "gpGUASmOjj2kkkDP4H0MBkVrzH4u_6sjAcggOd9jv66oQHRboQjLLVbPFRqnnDIaGIsc1tfGkddruzq2",
-    "lqpf8dl0jQF8mSt1CivlYTxFCfHDcNgmdRYZCqt_QwETzOELOSIRJAvGOFeZDa2I9VtpwL9zuJO8GrWh",
-    "iz21HBZPZxKtCREHPTZ8IDvfdQbSlTV3Gsag53JD6PlwQ4gGOzJNk3vC4sYu45ji7UBrByjaV0lbOvyF",
-    "Z8refo84RfcP1x5mjmSqW91TjXutDX2rD6yF5rHdDKSdgs9A64nJjPgwmJRl3qmE223DlLqBjwIgxxCO",
-    "oqCwiVG-zyQCb4MBiBbZzDdc971X1colrvpuhGAVIhoIE_p8TZ6nTLfWhHJoz2Yj4EFGWMHAbM0ySDYs",
-    "QnKUN4g5n0V0C0o8ZajkzFjvaEM3u3ylTlNADyK4_VkTGQUT-u68-RGOhUjBOWy8zuk4_fztSGINwY-V",
-    "3S20lbaEmJ-bnbd71CU4s5kn0BFj__1Z_g6gTjfQrd94tN_eC7iJFRTBMC8IUQjczbdLOTA2g3512jIJ",
-    "xv67XS5VAb0CXMPOb3fP5R8l2EMRdueSHZn2D6_gXkPsktwRwiZt74bHlR5pGxznroFJrgKMlihkZ_-g",
-    "P_OuTPyj_kP_oiaSNePKDdgnNMaVbZTbOuBRZEduDly3QPN2PtwTvj6p4uXgk_JOngm2itEznng8IWJN",
-    "vdYD02tIAxcT-os5F1uqNVmkMcmUtIBzsZBIaLWAHQ",
+    "ARDOUlUDgruNCozZ7CgjN3lzQjzaQOJllOvT9QMXt7efqlz_BwcQqC63GHeWMSR3wUNTSppYMl4K7Cjv",
+    "Izn4WVfYTXWEKUalTEHjm03XJ0oUzmuYQS8qNd2mjSO7IxwVWDnzzrPX8OdGmhxUa18SNGUnGfEmLCq5",
+    "-zqj-7-hOtheCdLcn4gCCws3mVnx94wYN-dM-6PJLgN0erDMztC07LLL1bcOWPw2qc8Owg_Vu5uQohUZ",
+    "XppXGdqxChtZ2lcbcDplJD0-0_p8gRfZa766yMOklQxcDwxtwL2LF8HTWbCnmZKGELuFpPF6yarzYxjR",
+    "4utEQAWOdsfRoZZkc24QNiZP9CvhgJtCEwlMTsgG58eD5Cw8EszaYCHyms-NgVQvCTBmK9AHuuzOjFfJ",
+    "QwTz2UiTUKKBrV_m3wRR9ib999PewjVsNArHCzzV3Gus2wQAODPjZ74oDI9lIYt-8Dc77Mrsou2ebIr8",
+    "S8MdrflareXnd7HSx0-ZAE7wN9GpkP1_STD5IUriJ4QAoH8U0vgZauypm_h0Vq9S0F7gWiTR4Ix1wGqG",
+    "GzC4LzFlbrd6wTyTcIQTZ7xPoGOOfxXKdRRdWMLJLYlai9YrWdwaqxmnIzmCfEiFCX1HR8STNjaa-4Rs",
+    "kSRwhcpmHKkG_5qUmc7u3hmCbps62qZh7mtErOjjGSzXQVnZIlmGS3kJVX4G9h12yowwT_9SA5KdazNv",
+    "wwe1EXds6Qa0TnLgLD2jcIDDE5hbn5L_BuD-A5RUD5dGsJSe99VIlyA6BCOhYHwM5KCJJ08sRempc7Nu",
+    "V-65ijBQ6Shk-BTsA26qbtvjzisOwoX7YMdRxONH-EhPc4fmN_yWWdOstpspjXIyKZH36bRQDgV5nOoy",
+    "Kj5gWDAgTIdbBnLMkuVuExrQdiN0KzlUE3Jwma2R35o",
 );
 
-/// Wire-format vector from the envelope's unit test: key `[0x42; 32]`, nonce `[0x24; 24]`,
-/// created 1700000000, expires 1700086400, name `session`, payload `hello`. Cross-checked against
+/// Wire-format vector from the envelope's unit test: key `[0x42; 32]`, codec byte 2 (postcard),
+/// nonce `[0x24; 24]`, created 1700000000, expires 1700086400, name `session`, payload `hello`. Cross-checked against
 /// libsodium's `crypto_aead_xchacha20poly1305_ietf_encrypt`.
 const FROZEN_HELLO: &str =
-    "ARCMB0QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCSlr4QAbiRMpiJtal8OiA3KWpTi1hNa2kqD3AsNO4diSdd2vD5F";
+    "ARCMB0QCJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkpa-EAG4kTKYibWpfDogNylqU4tYTfXTyyFcG9USe7atuAZLr9w";
 
 fn frozen_sealer<C: Codec>(codec: C) -> Sealer<C> {
     Sealer::with_codec(fixed_key(1), codec)
@@ -91,7 +92,6 @@ fn frozen_bincode_value_opens_to_the_exact_profile() {
     assert_opens_to_the_sample(sealed_session::Bincode, FROZEN_BINCODE);
 }
 
-#[cfg(feature = "postcard")]
 #[test]
 fn frozen_postcard_value_opens_to_the_exact_profile() {
     assert_opens_to_the_sample(sealed_session::Postcard, FROZEN_POSTCARD);
@@ -105,9 +105,10 @@ fn frozen_json_value_opens_to_the_exact_profile() {
 
 #[test]
 fn frozen_wire_vector_opens_to_its_payload_and_times() {
-    let sealer = Sealer::new(Key::from_bytes([0x42; 32]));
+    let sealer = Sealer::new(Key::from_bytes([0x42; 32])).cookie_name("session");
     let opened = sealer.open_bytes_at(FROZEN_HELLO, 1_700_000_001).unwrap();
     assert_eq!(opened.value(), b"hello");
+    assert_eq!(opened.codec_id(), 2);
     assert_eq!(opened.key_id().to_string(), "108c0744");
     assert_eq!(opened.created_at(), 1_700_000_000);
     assert_eq!(opened.expires_at(), 1_700_086_400);
@@ -117,14 +118,67 @@ fn frozen_wire_vector_opens_to_its_payload_and_times() {
 fn frozen_values_do_not_open_under_another_key_or_name() {
     let other_key = Sealer::new(KeyRing::new(fixed_key(2)));
     assert!(matches!(
-        other_key.open_bytes_at(FROZEN_BINCODE, OPENED_AT),
+        other_key.open_bytes_at(FROZEN_POSTCARD, OPENED_AT),
         Err(OpenError::UnknownKey(id)) if id.to_string() == "10ce5255"
     ));
     let other_name = frozen_sealer(sealed_session::DefaultCodec::default()).cookie_name("sid");
     assert_eq!(
         other_name
-            .open_bytes_at(FROZEN_BINCODE, OPENED_AT)
+            .open_bytes_at(FROZEN_POSTCARD, OPENED_AT)
             .unwrap_err(),
         OpenError::Unauthenticated
+    );
+}
+
+/// Each frozen value names its codec, and a sealer of another codec refuses it before decoding,
+/// whether or not the bytes would happen to decode.
+#[test]
+fn frozen_values_name_their_codec_and_open_under_no_other() {
+    let postcard = frozen_sealer(sealed_session::Postcard);
+    assert_eq!(
+        postcard
+            .open_bytes_at(FROZEN_POSTCARD, OPENED_AT)
+            .unwrap()
+            .codec_id(),
+        2
+    );
+    #[cfg(feature = "bincode")]
+    {
+        let bincode = frozen_sealer(sealed_session::Bincode);
+        assert_eq!(
+            bincode
+                .open_bytes_at(FROZEN_BINCODE, OPENED_AT)
+                .unwrap()
+                .codec_id(),
+            1
+        );
+        assert_eq!(
+            postcard
+                .open_at::<Profile>(FROZEN_BINCODE, OPENED_AT)
+                .unwrap_err(),
+            OpenError::WrongCodec {
+                sealed_with: 1,
+                expected: 2
+            }
+        );
+        assert_eq!(
+            bincode
+                .open_at::<Profile>(FROZEN_POSTCARD, OPENED_AT)
+                .unwrap_err(),
+            OpenError::WrongCodec {
+                sealed_with: 2,
+                expected: 1
+            }
+        );
+    }
+    #[cfg(feature = "json")]
+    assert_eq!(
+        postcard
+            .open_at::<Profile>(FROZEN_JSON, OPENED_AT)
+            .unwrap_err(),
+        OpenError::WrongCodec {
+            sealed_with: 3,
+            expected: 2
+        }
     );
 }

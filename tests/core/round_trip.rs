@@ -21,7 +21,6 @@ fn nested_data_round_trips_with_bincode() {
     assert_round_trip(Sealer::with_codec(Key::generate(), sealed_session::Bincode));
 }
 
-#[cfg(feature = "postcard")]
 #[test]
 fn nested_data_round_trips_with_postcard() {
     assert_round_trip(Sealer::with_codec(

@@ -25,7 +25,10 @@ struct Size {
 }
 
 fn sealer() -> Sealer {
-    Sealer::new(key_a()).max_cookie_size(CAP * MAX_COOKIE_SIZE)
+    // Named plainly, so that the chunk names read as `session.1`, `session.2`, ...
+    Sealer::new(key_a())
+        .cookie_name("session")
+        .max_cookie_size(CAP * MAX_COOKIE_SIZE)
 }
 
 fn cookies() -> SessionCookie<Sealer> {
@@ -276,7 +279,7 @@ fn a_session_needing_more_chunks_than_the_cap_is_an_error_naming_the_numbers() {
     session.insert("blob", "b".repeat(20_000)).unwrap();
     // The sealer's own limit is hit first here; with a larger one, the chunk cap is.
     assert!(cookies.set_cookie_values(&session).is_err());
-    let roomy = SessionCookie::new(Sealer::new(key_a()).max_cookie_size(64 * 1024)).max_chunks(CAP);
+    let roomy = SessionCookie::new(sealer().max_cookie_size(64 * 1024)).max_chunks(CAP);
     let session = roomy.load(&HeaderMap::new());
     session.insert("blob", "b".repeat(20_000)).unwrap();
     let err = roomy.set_cookie_values(&session).unwrap_err();
@@ -340,7 +343,9 @@ fn a_chunked_session_past_its_absolute_lifetime_has_every_chunk_expired() {
 #[test]
 fn a_value_sealed_with_another_key_never_opens_through_chunks() {
     let other = SessionCookie::new(
-        Sealer::new(Key::from_bytes([9; 32])).max_cookie_size(CAP * MAX_COOKIE_SIZE),
+        Sealer::new(Key::from_bytes([9; 32]))
+            .cookie_name("session")
+            .max_cookie_size(CAP * MAX_COOKIE_SIZE),
     )
     .max_chunks(CAP);
     let session = other.load(&HeaderMap::new());

@@ -183,7 +183,10 @@ async fn three_visits(driver: &Driver, url: &str) -> Result<(), String> {
     let cookies = driver.cookies().await?;
     let session = cookies
         .as_array()
-        .and_then(|all| all.iter().find(|c| c["name"] == "session"))
+        .and_then(|all| {
+            all.iter()
+                .find(|c| c["name"] == sealed_session::DEFAULT_COOKIE_NAME)
+        })
         .ok_or_else(|| format!("the browser holds no session cookie: {cookies}"))?;
     if session["httpOnly"] != Value::Bool(true) || session["secure"] != Value::Bool(true) {
         return Err(format!(

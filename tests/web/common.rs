@@ -18,10 +18,17 @@ pub fn key_b() -> Key {
     Key::from_bytes([0xB2; 32])
 }
 
-/// A sealer on a manual clock starting at [`T0`].
+/// A sealer on a manual clock starting at [`T0`], for the cookie `session` (the tests read
+/// and write its cookies by that plain name; the default name has its own tests).
 pub fn sealer_at(key: Key) -> (Sealer, ManualClock) {
     let clock = ManualClock::new(T0);
-    (Sealer::new(key).clock(clock.clone()), clock)
+    let sealer = Sealer::new(key).cookie_name("session");
+    (sealer.clock(clock.clone()), clock)
+}
+
+/// A sealer for the cookie `session`.
+pub fn named(key: Key) -> Sealer {
+    Sealer::new(key).cookie_name("session")
 }
 
 /// Send one GET through `app` with an optional `Cookie` header.

@@ -31,7 +31,8 @@ fn sealed_cookie(cookies: &SessionCookie<Sealer>, n: u32) -> String {
 fn default_attributes_are_httponly_secure_lax_root_and_browser_session() {
     let cookies = SessionCookie::new(Sealer::new(key_a()));
     let set_cookie = sealed_cookie(&cookies, 1);
-    assert!(set_cookie.starts_with("session="));
+    // The default name carries the `__Host-` prefix: no other host or page can set it.
+    assert!(set_cookie.starts_with("__Host-session="), "{set_cookie}");
     let attrs = attributes(&set_cookie);
     for expected in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
         assert!(
@@ -46,7 +47,7 @@ fn default_attributes_are_httponly_secure_lax_root_and_browser_session() {
 
 #[test]
 fn weakened_and_optional_attributes_are_written() {
-    let cookies = SessionCookie::new(Sealer::new(key_a()))
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"))
         .secure(false)
         .http_only(false)
         .same_site(SameSite::Strict)
@@ -71,7 +72,7 @@ fn weakened_and_optional_attributes_are_written() {
 
 #[test]
 fn same_site_none_forces_secure() {
-    let cookies = SessionCookie::new(Sealer::new(key_a()))
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"))
         .secure(false)
         .same_site(SameSite::None);
     let set_cookie = sealed_cookie(&cookies, 1);
@@ -134,7 +135,7 @@ fn fixed_max_age_is_capped_at_the_sealed_deadline() {
 
 #[test]
 fn per_request_expiry_overrides_the_default_for_that_response() {
-    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
     let session = cookies.load(&HeaderMap::new());
     session.insert("user", "ada").unwrap();
     session.set_cookie_expiry(CookieExpiry::UntilSessionExpires);
@@ -152,7 +153,8 @@ fn per_request_expiry_overrides_the_default_for_that_response() {
 
 #[test]
 fn removal_is_an_expired_empty_cookie_with_the_same_path_and_domain() {
-    let cookies = SessionCookie::new(Sealer::new(key_a())).domain("example.com");
+    let cookies =
+        SessionCookie::new(Sealer::new(key_a()).cookie_name("session")).domain("example.com");
     let removal = cookies.removal().unwrap();
     let removal = removal.to_str().unwrap();
     assert_eq!(pair(removal), "session=");
@@ -164,7 +166,7 @@ fn removal_is_an_expired_empty_cookie_with_the_same_path_and_domain() {
 
 #[test]
 fn a_session_over_4096_bytes_is_an_error_naming_the_size() {
-    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
     let session = cookies.load(&HeaderMap::new());
     session.insert("blob", "x".repeat(5_000)).unwrap();
     let error = cookies.set_cookie_values(&session).unwrap_err();
@@ -187,7 +189,7 @@ fn a_session_over_4096_bytes_is_an_error_naming_the_size() {
 
 #[test]
 fn finds_the_cookie_among_many_headers_junk_and_other_cookies() {
-    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
     let good = pair(&sealed_cookie(&cookies, 7));
     let request = headers(&[
         "theme=dark; =novalue; junk; ; lang=en",
@@ -198,21 +200,50 @@ fn finds_the_cookie_among_many_headers_junk_and_other_cookies() {
 
 #[test]
 fn tries_each_cookie_of_the_name_until_one_opens() {
-    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
     let good = pair(&sealed_cookie(&cookies, 9));
     let request = headers(&["session=forged-value", &format!("session=; {good}")]);
     assert_eq!(cookies.load(&request).get::<u32>("count").unwrap(), Some(9));
 }
 
 #[test]
-fn candidates_are_bounded_in_number_and_header_bytes() {
-    let many = ["session=x"; MAX_CANDIDATES + 5].join("; ");
-    assert_eq!(
-        cookie_values(&headers(&[&many]), "session").len(),
-        MAX_CANDIDATES
-    );
+fn junk_ahead_of_the_cookie_does_not_hide_it() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
+    let good = pair(&sealed_cookie(&cookies, 5));
+    // Values refused before the cipher (not base64, too short, another version) cost next to
+    // nothing and do not count toward the limit.
+    let junk = ["session=x"; 3 * MAX_CANDIDATES].join("; ");
+    let request = headers(&[&junk, "session=AAAAAAAA; session=%FF", &good]);
+    assert_eq!(cookies.load(&request).get::<u32>("count").unwrap(), Some(5));
+}
 
-    let cookies = SessionCookie::new(Sealer::new(key_a()));
+#[test]
+fn at_most_max_candidates_values_reach_the_cipher() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
+    let good = pair(&sealed_cookie(&cookies, 3));
+    // The real value with its tag changed: a real key id, so each one costs a decryption.
+    let mut forged = good.clone().into_bytes();
+    let last = forged.len() - 2;
+    forged[last] = if forged[last] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    let ahead = |n: usize| {
+        let mut line = vec![forged.as_str(); n];
+        line.push(&good);
+        headers(&[&line.join("; ")])
+    };
+    assert_eq!(
+        cookies
+            .load(&ahead(MAX_CANDIDATES - 1))
+            .get::<u32>("count")
+            .unwrap(),
+        Some(3)
+    );
+    assert!(cookies.load(&ahead(MAX_CANDIDATES)).is_empty());
+}
+
+#[test]
+fn cookie_headers_are_read_up_to_a_byte_budget() {
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
     let good = pair(&sealed_cookie(&cookies, 3));
     let huge = format!("pad={}", "p".repeat(MAX_COOKIE_HEADER_BYTES));
     // A good cookie after an oversized header is not read; before it, it is.
@@ -224,7 +255,7 @@ fn candidates_are_bounded_in_number_and_header_bytes() {
 
 #[test]
 fn non_utf8_junk_does_not_hide_the_cookie() {
-    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
     let good = pair(&sealed_cookie(&cookies, 4));
     let mut raw = b"odd=\xff\xfe; ".to_vec();
     raw.extend_from_slice(good.as_bytes());
@@ -241,7 +272,7 @@ fn values_are_percent_decoded_on_the_way_in() {
 
 #[test]
 fn a_percent_encoded_sealed_value_still_opens() {
-    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
     let set_cookie = sealed_cookie(&cookies, 5);
     let (name, value) = pair(&set_cookie)
         .split_once('=')
@@ -260,7 +291,7 @@ fn a_percent_encoded_sealed_value_still_opens() {
 
 #[test]
 fn missing_cookie_logs_at_debug_and_tampered_at_warn() {
-    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
     let (session, logs) = capture_logs(|| cookies.load(&HeaderMap::new()));
     assert!(session.is_empty());
     assert!(
@@ -295,7 +326,7 @@ fn expired_cookie_logs_at_debug_and_gives_a_fresh_session() {
 
 #[test]
 fn a_value_sealed_for_another_cookie_name_does_not_open() {
-    let session_cookies = SessionCookie::new(Sealer::new(key_a()));
+    let session_cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
     let flash_cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("flash"));
     let value = pair(&sealed_cookie(&session_cookies, 1))
         .split_once('=')
@@ -308,21 +339,38 @@ fn a_value_sealed_for_another_cookie_name_does_not_open() {
 
 #[test]
 fn an_undecodable_payload_gives_a_fresh_session() {
-    // Sealed by the same key and name but another codec: authenticates, does not decode.
-    #[cfg(all(feature = "json", feature = "bincode"))]
-    {
-        let json = SessionCookie::new(Sealer::new(key_a()).codec(sealed_session::Json));
-        let session = json.load(&HeaderMap::new());
-        session.insert("count", 1).unwrap();
-        let set_cookie = json.set_cookie_values(&session).unwrap()[0]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let bincode = SessionCookie::new(Sealer::new(key_a()));
-        let (session, logs) = capture_logs(|| bincode.load(&headers(&[&pair(&set_cookie)])));
-        assert!(session.is_empty());
-        assert!(logs.contains("WARN") && logs.contains("decode"), "{logs}");
-    }
+    // Sealed by the same key, name and codec, but not an entry map: authenticates, does not
+    // decode.
+    let sealer = Sealer::new(key_a()).cookie_name("session");
+    let now = sealer.now();
+    let value = sealer.seal_bytes_at(b"\xff\xff\xff", now, now).unwrap();
+    let cookies = SessionCookie::new(sealer);
+    let (session, logs) = capture_logs(|| cookies.load(&headers(&[&format!("session={value}")])));
+    assert!(session.is_empty());
+    assert!(logs.contains("WARN") && logs.contains("decode"), "{logs}");
+}
+
+#[cfg(feature = "json")]
+#[test]
+fn another_codecs_session_gives_a_fresh_session_naming_the_codecs() {
+    let json = SessionCookie::new(
+        Sealer::new(key_a())
+            .cookie_name("session")
+            .codec(sealed_session::Json),
+    );
+    let session = json.load(&HeaderMap::new());
+    session.insert("count", 1).unwrap();
+    let set_cookie = json.set_cookie_values(&session).unwrap()[0]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let postcard = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
+    let (session, logs) = capture_logs(|| postcard.load(&headers(&[&pair(&set_cookie)])));
+    assert!(session.is_empty());
+    assert!(
+        logs.contains("WARN") && logs.contains("sealed with codec 3"),
+        "{logs}"
+    );
 }
 
 #[test]
@@ -379,7 +427,7 @@ fn without_a_request_cookie_the_clock_is_read_when_the_cookie_is_written() {
 
 #[test]
 fn session_of_a_fresh_request_is_empty_and_new() {
-    let cookies = SessionCookie::new(Sealer::new(Key::generate()));
+    let cookies = SessionCookie::new(Sealer::new(Key::generate()).cookie_name("session"));
     let session: Session = cookies.load(&HeaderMap::new());
     assert!(session.is_empty());
     assert_eq!(session.created_at(), None);
@@ -403,7 +451,7 @@ fn a_change_after_the_absolute_lifetime_removes_the_cookie() {
 
 #[test]
 fn an_empty_cookie_value_is_no_cookie() {
-    let cookies = SessionCookie::new(Sealer::new(key_a()));
+    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
     assert!(cookie_values(&headers(&["session=; a=b"]), "session").is_empty());
     let (session, logs) = capture_logs(|| cookies.load(&headers(&["session="])));
     assert!(session.is_empty());

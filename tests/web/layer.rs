@@ -11,8 +11,8 @@ use sealed_session::{
 };
 
 use crate::common::{
-    attribute, key_a, key_b, one_set_cookie, pair, sealer_at, send, set_cookies, status_text,
-    value, T0,
+    attribute, key_a, key_b, named, one_set_cookie, pair, sealer_at, send, set_cookies,
+    status_text, value, T0,
 };
 
 /// Routes exercising each session operation.
@@ -72,7 +72,7 @@ async fn started(app: &Router) -> String {
 
 #[tokio::test]
 async fn first_change_sends_a_cookie_with_the_default_attributes() {
-    let app = app(Sealer::new(key_a()));
+    let app = app(named(key_a()));
     let response = send(&app, "/incr", None).await;
     let set_cookie = one_set_cookie(&response);
     assert!(set_cookie.starts_with("session="));
@@ -88,7 +88,7 @@ async fn first_change_sends_a_cookie_with_the_default_attributes() {
 
 #[tokio::test]
 async fn the_session_continues_with_the_returned_cookie() {
-    let app = app(Sealer::new(key_a()));
+    let app = app(named(key_a()));
     let mut cookie = started(&app).await;
     for expected in 2..=5 {
         let response = send(&app, "/incr", Some(&cookie)).await;
@@ -99,7 +99,7 @@ async fn the_session_continues_with_the_returned_cookie() {
 
 #[tokio::test]
 async fn reads_alone_send_no_cookie() {
-    let app = app(Sealer::new(key_a()));
+    let app = app(named(key_a()));
     let cookie = started(&app).await;
     let response = send(&app, "/read", Some(&cookie)).await;
     assert!(set_cookies(&response).is_empty());
@@ -108,7 +108,7 @@ async fn reads_alone_send_no_cookie() {
 
 #[tokio::test]
 async fn an_untouched_new_session_sends_no_cookie() {
-    let app = app(Sealer::new(key_a()));
+    let app = app(named(key_a()));
     let response = send(&app, "/read", None).await;
     assert!(set_cookies(&response).is_empty());
     assert_eq!(status_text(response).await.1, "None");
@@ -116,7 +116,7 @@ async fn an_untouched_new_session_sends_no_cookie() {
 
 #[tokio::test]
 async fn destroy_sends_an_expired_empty_cookie() {
-    let app = app(Sealer::new(key_a()));
+    let app = app(named(key_a()));
     let cookie = started(&app).await;
     let set_cookie = one_set_cookie(&send(&app, "/destroy", Some(&cookie)).await);
     assert_eq!(pair(&set_cookie), "session=");
@@ -126,7 +126,7 @@ async fn destroy_sends_an_expired_empty_cookie() {
 
 #[tokio::test]
 async fn clearing_a_stored_session_removes_the_cookie() {
-    let app = app(Sealer::new(key_a()));
+    let app = app(named(key_a()));
     let cookie = started(&app).await;
     let set_cookie = one_set_cookie(&send(&app, "/clear", Some(&cookie)).await);
     assert_eq!(pair(&set_cookie), "session=");
@@ -150,14 +150,14 @@ async fn an_old_key_cookie_is_resealed_with_the_primary_on_a_read() {
 
     let clock = ManualClock::new(T0 + 60);
     let ring = KeyRing::new(key_b()).with_previous(key_a()).unwrap();
-    let sealer = Sealer::new(ring).clock(clock);
+    let sealer = Sealer::new(ring).cookie_name("session").clock(clock);
     let app = app(sealer);
     let response = send(&app, "/read", Some(&old_cookie)).await;
     let set_cookie = one_set_cookie(&response);
     assert_eq!(status_text(response).await.1, "Some(1)");
 
     // Under the new key only, keeping the session's start.
-    let only_new = Sealer::new(key_b());
+    let only_new = named(key_b());
     let opened = only_new
         .open_bytes_at(&value(&set_cookie), T0 + 60)
         .unwrap();
@@ -195,7 +195,7 @@ async fn bad_cookies_give_a_fresh_session_and_never_a_server_error() {
     // Version byte 0x02: base64url of a value whose first byte is 2.
     let other_version = format!("Ag{}", &good_value[2..]);
     let other_key = value(&one_set_cookie(
-        &send(&self::app(Sealer::new(key_b())), "/incr", None).await,
+        &send(&self::app(named(key_b())), "/incr", None).await,
     ));
     let cases = [
         format!("session={tampered}"),
@@ -227,7 +227,7 @@ async fn bad_cookies_give_a_fresh_session_and_never_a_server_error() {
 
 #[tokio::test]
 async fn a_seal_failure_answers_without_a_cookie() {
-    let app = app(Sealer::new(key_a()));
+    let app = app(named(key_a()));
     let cookie = started(&app).await;
     let response = send(&app, "/big", Some(&cookie)).await;
     assert!(set_cookies(&response).is_empty());
@@ -250,7 +250,7 @@ async fn without_the_layer_the_extractor_answers_500_naming_session_layer() {
 
 #[tokio::test]
 async fn remember_me_gives_that_response_a_persistent_cookie() {
-    let app = app(Sealer::new(key_a()));
+    let app = app(named(key_a()));
     let set_cookie = one_set_cookie(&send(&app, "/remember", None).await);
     let max_age: u64 = attribute(&set_cookie, "Max-Age").unwrap().parse().unwrap();
     assert!((86_300..=86_400).contains(&max_age), "{set_cookie}");
@@ -347,7 +347,7 @@ async fn named_sessions_have_their_own_cookies() {
         .map(|c| pair(c))
         .collect::<Vec<_>>()
         .join("; ");
-    assert!(header.contains("session=") && header.contains("flash="));
+    assert!(header.contains("__Host-session=") && header.contains("flash="));
 
     let response = send(&app, "/show", Some(&header)).await;
     // Only the flash session changed (its note was taken): it alone is written, and removed
@@ -375,7 +375,7 @@ async fn plain_session_with_two_same_codec_layers_is_ambiguous() {
 async fn a_named_session_that_no_layer_provides_is_a_500_naming_it() {
     let app = Router::new()
         .route("/", get(|_f: NamedSession<Flash>| async {}))
-        .layer(SessionLayer::new(Sealer::new(key_a())));
+        .layer(SessionLayer::new(named(key_a())));
     let (status, body) = status_text(send(&app, "/", None).await).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(
@@ -399,7 +399,7 @@ async fn typed_session_keeps_one_struct() {
                 cart.items.len().to_string()
             }),
         )
-        .layer(SessionLayer::new(Sealer::new(key_a())));
+        .layer(SessionLayer::new(named(key_a())));
     let response = send(&app, "/add", None).await;
     let cookie = pair(&one_set_cookie(&response));
     assert_eq!(status_text(response).await.1, "1");
@@ -410,7 +410,7 @@ async fn typed_session_keeps_one_struct() {
 #[cfg(feature = "json")]
 #[tokio::test]
 async fn a_json_session_is_a_plain_json_object_inside_the_envelope() {
-    let sealer = Sealer::new(key_a()).codec(sealed_session::Json);
+    let sealer = named(key_a()).codec(sealed_session::Json);
     let app = Router::new()
         .route(
             "/",
@@ -427,16 +427,45 @@ async fn a_json_session_is_a_plain_json_object_inside_the_envelope() {
     assert_eq!(opened.value().as_slice(), br#"{"count":3,"user":{"id":7}}"#);
 }
 
+/// POST `body` (a form) to `uri` through `app`, with an optional `Cookie` header and
+/// `Sec-Fetch-Site`.
+async fn post_form(
+    app: &Router,
+    uri: &str,
+    body: &str,
+    cookie: Option<&str>,
+    fetch_site: Option<&str>,
+) -> axum::response::Response {
+    let mut request =
+        axum::http::Request::post(uri).header("content-type", "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    if let Some(site) = fetch_site {
+        request = request.header("sec-fetch-site", site);
+    }
+    let request = request
+        .body(axum::body::Body::from(body.to_owned()))
+        .unwrap();
+    tower::ServiceExt::oneshot(app.clone(), request)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_login_example_logs_in_and_out() {
     let app = crate::login::app(KeyRing::new(key_a()));
+    let login_name = sealed_session::DEFAULT_COOKIE_NAME;
     let (status, _) = status_text(send(&app, "/me", None).await).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-    let response = send(&app, "/login?user=ada&remember=1", None).await;
+    let response = post_form(&app, "/login", "user=ada&remember=1", None, None).await;
     let cookies = set_cookies(&response);
     assert_eq!(cookies.len(), 2, "{cookies:?}");
-    let login_cookie = cookies.iter().find(|c| c.starts_with("session=")).unwrap();
+    let login_cookie = cookies
+        .iter()
+        .find(|c| c.starts_with(&format!("{login_name}=")))
+        .unwrap();
     assert!(
         attribute(login_cookie, "Max-Age").is_some(),
         "{login_cookie}"
@@ -454,19 +483,50 @@ async fn the_login_example_logs_in_and_out() {
         "{body}"
     );
 
-    let response = send(&app, "/logout", Some(&header)).await;
+    let response = post_form(&app, "/logout", "", Some(&header), Some("same-origin")).await;
     let removal = one_set_cookie(&response);
-    assert_eq!(pair(&removal), "session=");
-    let (status, _) = status_text(send(&app, "/me", Some("session=")).await).await;
+    assert_eq!(pair(&removal), format!("{login_name}="));
+    let emptied = format!("{login_name}=");
+    let (status, _) = status_text(send(&app, "/me", Some(&emptied)).await).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-    let (status, _) = status_text(send(&app, "/login?user=", None).await).await;
+    let (status, _) = status_text(post_form(&app, "/login", "user=", None, None).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
+async fn the_login_example_changes_sessions_only_by_post_from_its_own_site() {
+    let app = crate::login::app(KeyRing::new(key_a()));
+    // GET is not a way to log in or out.
+    for uri in ["/login?user=ada", "/logout"] {
+        let (status, _) = status_text(send(&app, uri, None).await).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{uri}");
+    }
+    // A form another site submits is refused, and sets no cookie.
+    for site in ["cross-site", "same-site"] {
+        let response = post_form(&app, "/login", "user=mallory", None, Some(site)).await;
+        assert!(set_cookies(&response).is_empty());
+        assert_eq!(
+            status_text(response).await.0,
+            StatusCode::FORBIDDEN,
+            "{site}"
+        );
+    }
+    let response = post_form(&app, "/login", "user=ada", None, Some("same-origin")).await;
+    assert_eq!(set_cookies(&response).len(), 2);
+    let header = set_cookies(&response)
+        .iter()
+        .map(|c| pair(c))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let response = post_form(&app, "/logout", "", Some(&header), Some("cross-site")).await;
+    assert!(set_cookies(&response).is_empty());
+    assert_eq!(status_text(response).await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn a_layer_applied_twice_for_one_cookie_writes_it_once() {
-    let sealer = Sealer::new(key_a());
+    let sealer = named(key_a());
     let inner = routes().layer(SessionLayer::new(sealer.clone()));
     let app = Router::new()
         .nest("/api", inner)
@@ -479,18 +539,18 @@ async fn a_layer_applied_twice_for_one_cookie_writes_it_once() {
     assert_eq!(status_text(response).await.1, "2");
 }
 
-#[cfg(all(feature = "json", feature = "bincode"))]
+#[cfg(feature = "json")]
 #[tokio::test]
 async fn asking_for_another_codecs_session_is_a_500_naming_what_is_installed() {
     let app = Router::new()
         .route("/", get(|_s: Session| async {}))
         .layer(SessionLayer::new(
-            Sealer::new(key_a()).codec(sealed_session::Json),
+            named(key_a()).codec(sealed_session::Json),
         ));
     let (status, body) = status_text(send(&app, "/", None).await).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(
-        body.contains("codec bincode") && body.contains("session (json)"),
+        body.contains("codec postcard") && body.contains("session (json)"),
         "{body}"
     );
 }
