@@ -18,12 +18,14 @@ use std::iter;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::error::Category;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::clock::{Clock, SystemClock};
-use crate::codec::{write_json_object, Codec as _, Json};
+use crate::codec::{write_json_object, Json};
 use crate::entries::Entries;
 use crate::error::{CodecError, ConfigError, KeyError, OpenError, SealError};
 use crate::key::{DeriveParams, Key, KeyId};
@@ -242,12 +244,17 @@ impl FastifySealer {
                     ),
                 )))
             }
-            Err(e) => return Err(SealError::Encode(CodecError::new(JSON, e))),
+            Err(e) => {
+                return Err(SealError::Encode(json_error(
+                    "the value did not serialize",
+                    &e,
+                )))
+            }
         };
         object.insert(FASTIFY_TS_FIELD.to_owned(), Value::from(ts));
         let raw = envelope::seal(self.ring.primary(), |buf| {
             serde_json::to_writer(buf, &object)
-                .map_err(|e| SealError::Encode(CodecError::new(JSON, e)))
+                .map_err(|e| SealError::Encode(json_error("the value did not serialize", &e)))
         })?;
         let wire = envelope::percent_encode(&raw);
         let size = self.cookie_name.len() + wire.len();
@@ -290,16 +297,16 @@ impl FastifySealer {
                             format_args!("the session is {}, not a JSON object", kind(&other)),
                         )))
                     }
-                    Err(e) => return Err(OpenError::Decode(CodecError::new(JSON, e))),
+                    Err(e) => return Err(OpenError::Decode(json_error("the session", &e))),
                 };
                 let ts = match object.remove(FASTIFY_TS_FIELD) {
-                    Some(Value::Number(n)) => n.as_u64().ok_or_else(|| bad_ts(&n.to_string())),
+                    Some(Value::Number(n)) => n.as_u64().ok_or_else(|| bad_ts(NOT_WHOLE_SECONDS)),
                     Some(other) => Err(bad_ts(kind(&other))),
                     None => Err(bad_ts("missing")),
                 }?;
                 let expires_at = self.check_expiry(ts, now)?;
                 let value = T::deserialize(Value::Object(object))
-                    .map_err(|e| OpenError::Decode(CodecError::new(JSON, e)))?;
+                    .map_err(|e| OpenError::Decode(json_error("the session's fields", &e)))?;
                 Ok(FastifyOpened {
                     value,
                     ts,
@@ -385,12 +392,12 @@ impl SessionSealer for FastifySealer {
             value,
             self.max_value_len(),
             |plaintext, key_index| {
-                let mut entries = Json.decode_entries(plaintext).map_err(OpenError::Decode)?;
+                let mut entries = decode_entries(plaintext)
+                    .map_err(|e| OpenError::Decode(json_error("the session", &e)))?;
                 let ts = entries
                     .remove(FASTIFY_TS_FIELD)
                     .ok_or_else(|| bad_ts("missing"))?;
-                let ts = serde_json::from_slice::<u64>(&ts)
-                    .map_err(|_| bad_ts(&String::from_utf8_lossy(&ts)))?;
+                let ts = serde_json::from_slice::<u64>(&ts).map_err(|_| bad_ts(raw_kind(&ts)))?;
                 let expires_at = self.check_expiry(ts, now)?;
                 let mut opened = OpenedSession::new(entries, ts, expires_at);
                 opened.needs_reseal = key_index > 0;
@@ -493,12 +500,80 @@ impl<T> FastifyOpened<T> {
     }
 }
 
-/// The error for a `__ts` that is missing or not whole unix seconds.
-fn bad_ts(found: &str) -> OpenError {
+/// What [`bad_ts`] says of a number that is negative, fractional or over `u64`.
+const NOT_WHOLE_SECONDS: &str = "a number that is not whole seconds";
+
+/// The error for a `__ts` that is missing or not whole unix seconds. `found` is static so that
+/// the field's text, which is session plaintext, cannot reach an error or a log.
+fn bad_ts(found: &'static str) -> OpenError {
     OpenError::Decode(CodecError::new(
         JSON,
         format_args!("`__ts` must be whole unix seconds, found {found}"),
     ))
+}
+
+/// A codec error from a serde_json error, naming only its category and position: serde_json's
+/// own messages quote the input (`invalid type: string "alice@example.com"`), and the input is
+/// session plaintext, which errors and logs never carry. `what` is the part that failed.
+fn json_error(what: &'static str, e: &serde_json::Error) -> CodecError {
+    let kind = match e.classify() {
+        Category::Io => "an i/o error",
+        Category::Syntax => "invalid JSON",
+        Category::Data => "invalid data",
+        Category::Eof => "unexpected end of JSON",
+    };
+    // A value decoded from or encoded to a `serde_json::Value` has no position (line 0).
+    if e.line() == 0 {
+        CodecError::new(JSON, format_args!("{what}: {kind}"))
+    } else {
+        CodecError::new(
+            JSON,
+            format_args!("{what}: {kind} at line {} column {}", e.line(), e.column()),
+        )
+    }
+}
+
+/// The JSON type of a value's text (checked JSON, as [`decode_entries`] keeps it), named
+/// without its content.
+fn raw_kind(json: &[u8]) -> &'static str {
+    match json.trim_ascii_start().first() {
+        Some(b'"') => "a string",
+        Some(b'-' | b'0'..=b'9') => NOT_WHOLE_SECONDS,
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        Some(b'[') => "an array",
+        Some(b'{') => "an object",
+        _ => "invalid JSON",
+    }
+}
+
+/// The session object's members, each member's JSON text one entry: what
+/// [`Json::decode_entries`] reads, done here so that a failure keeps serde_json's error (its
+/// category and position) for [`json_error`] rather than a [`CodecError`] built from serde's
+/// message, which quotes the plaintext.
+fn decode_entries(plaintext: &[u8]) -> Result<Entries, serde_json::Error> {
+    struct Object(Entries);
+    impl<'de> Deserialize<'de> for Object {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct ObjectVisitor;
+            impl<'de> Visitor<'de> for ObjectVisitor {
+                type Value = Object;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a JSON object of session fields")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object, A::Error> {
+                    let mut entries = Entries::new();
+                    while let Some((key, value)) = map.next_entry::<String, &'de RawValue>()? {
+                        // A key given twice keeps its last value, as `JSON.parse` does.
+                        entries.insert(key, value.get().as_bytes().to_vec());
+                    }
+                    Ok(Object(entries))
+                }
+            }
+            deserializer.deserialize_map(ObjectVisitor)
+        }
+    }
+    serde_json::from_slice::<Object>(plaintext).map(|object| object.0)
 }
 
 fn kind(value: &Value) -> &'static str {
