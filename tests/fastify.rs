@@ -725,3 +725,5 @@ mod layer;
 #[cfg(feature = "axum")]
 #[path = "fastify/live.rs"]
 mod live;
+#[path = "fastify/migration.rs"]
+mod migration;
