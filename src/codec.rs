@@ -8,7 +8,6 @@
 //!
 //! [`OpenError::WrongCodec`]: crate::OpenError::WrongCodec
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeOwned, MapAccess, SeqAccess, Visitor};
@@ -380,11 +379,11 @@ impl Codec for Json {
         value: &T,
         out: &mut Vec<u8>,
     ) -> Result<(), CodecError> {
-        serde_json::to_writer(out, value).map_err(|e| json_error(&e))
+        serde_json::to_writer(out, value).map_err(|e| json_error("the value", &e))
     }
 
     fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, CodecError> {
-        serde_json::from_slice(bytes).map_err(|e| json_error(&e))
+        serde_json::from_slice(bytes).map_err(|e| json_error("the value", &e))
     }
 
     /// One plain JSON object whose members are the entries' own JSON:
@@ -403,7 +402,7 @@ impl Codec for Json {
     fn decode_entries(&self, bytes: &[u8]) -> Result<Entries, CodecError> {
         serde_json::from_slice::<JsonEntries>(bytes)
             .map(|object| object.0)
-            .map_err(|e| json_error(&e))
+            .map_err(|e| json_error("the session", &e))
     }
 }
 
@@ -436,19 +435,22 @@ impl<'de> Deserialize<'de> for JsonEntries {
     }
 }
 
-/// A serde_json error as its category and position: serde_json's message quotes the data.
+/// A codec error from a serde_json error, naming only its category and position: serde_json's
+/// own messages quote the input (`invalid type: string "alice@example.com"`), and the input is
+/// session plaintext, which errors and logs never carry. `what` is the part that failed.
 #[cfg(feature = "json")]
-pub(crate) fn json_error(e: &serde_json::Error) -> CodecError {
+pub(crate) fn json_error(what: &'static str, e: &serde_json::Error) -> CodecError {
     use serde_json::error::Category;
     let kind = match e.classify() {
-        Category::Io => "could not write the JSON",
+        Category::Io => "an i/o error",
         Category::Syntax => "invalid JSON",
-        Category::Data => "the JSON does not match the type",
-        Category::Eof => "unexpected end of the JSON",
+        Category::Data => "invalid data",
+        Category::Eof => "unexpected end of JSON",
     };
+    // A value decoded from or encoded to a `serde_json::Value` has no position (line 0).
     let reason = match (e.line(), e.column()) {
-        (0, _) => Cow::Borrowed(kind),
-        (line, column) => Cow::Owned(format!("{kind} at line {line} column {column}")),
+        (0, _) => format!("{what}: {kind}"),
+        (line, column) => format!("{what}: {kind} at line {line} column {column}"),
     };
     CodecError::new(Json::NAME, reason)
 }
@@ -465,7 +467,7 @@ pub(crate) fn write_json_object<'a>(
         if i > 0 {
             out.push(b',');
         }
-        serde_json::to_writer(&mut *out, key).map_err(|e| json_error(&e))?;
+        serde_json::to_writer(&mut *out, key).map_err(|e| json_error("an entry's key", &e))?;
         out.push(b':');
         out.extend_from_slice(value);
     }

@@ -23,7 +23,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::clock::{Clock, SystemClock};
-use crate::codec::{write_json_object, Codec as _, Json};
+use crate::codec::{json_error, write_json_object, Codec as _, Json};
 use crate::entries::Entries;
 use crate::error::{CodecError, ConfigError, KeyError, OpenError, SealError};
 use crate::key::{DeriveParams, Key, KeyId};
@@ -242,12 +242,17 @@ impl FastifySealer {
                     ),
                 )))
             }
-            Err(e) => return Err(SealError::Encode(crate::codec::json_error(&e))),
+            Err(e) => {
+                return Err(SealError::Encode(json_error(
+                    "the value did not serialize",
+                    &e,
+                )))
+            }
         };
         object.insert(FASTIFY_TS_FIELD.to_owned(), Value::from(ts));
         let raw = envelope::seal(self.ring.primary(), |buf| {
             serde_json::to_writer(buf, &object)
-                .map_err(|e| SealError::Encode(crate::codec::json_error(&e)))
+                .map_err(|e| SealError::Encode(json_error("the value did not serialize", &e)))
         })?;
         let wire = envelope::percent_encode(&raw);
         let size = self.cookie_name.len() + wire.len();
@@ -290,16 +295,16 @@ impl FastifySealer {
                             format!("the session is {}, not a JSON object", kind(&other)),
                         )))
                     }
-                    Err(e) => return Err(OpenError::Decode(crate::codec::json_error(&e))),
+                    Err(e) => return Err(OpenError::Decode(json_error("the session", &e))),
                 };
                 let ts = match object.remove(FASTIFY_TS_FIELD) {
-                    Some(Value::Number(n)) => n.as_u64().ok_or_else(|| bad_ts(&n.to_string())),
+                    Some(Value::Number(n)) => n.as_u64().ok_or_else(|| bad_ts(NOT_WHOLE_SECONDS)),
                     Some(other) => Err(bad_ts(kind(&other))),
                     None => Err(bad_ts("missing")),
                 }?;
                 let expires_at = self.check_expiry(ts, now)?;
                 let value = T::deserialize(Value::Object(object))
-                    .map_err(|e| OpenError::Decode(crate::codec::json_error(&e)))?;
+                    .map_err(|e| OpenError::Decode(json_error("the session's fields", &e)))?;
                 Ok(FastifyOpened {
                     value,
                     ts,
@@ -389,8 +394,7 @@ impl SessionSealer for FastifySealer {
                 let ts = entries
                     .remove(FASTIFY_TS_FIELD)
                     .ok_or_else(|| bad_ts("missing"))?;
-                let ts = serde_json::from_slice::<u64>(&ts)
-                    .map_err(|_| bad_ts(&String::from_utf8_lossy(&ts)))?;
+                let ts = serde_json::from_slice::<u64>(&ts).map_err(|_| bad_ts(raw_kind(&ts)))?;
                 let expires_at = self.check_expiry(ts, now)?;
                 let mut opened = OpenedSession::new(entries, ts, expires_at);
                 opened.needs_reseal = key_index > 0;
@@ -506,12 +510,30 @@ impl<T> FastifyOpened<T> {
     }
 }
 
-/// The error for a `__ts` that is missing or not whole unix seconds.
-fn bad_ts(found: &str) -> OpenError {
+/// What [`bad_ts`] says of a number that is negative, fractional or over `u64`.
+const NOT_WHOLE_SECONDS: &str = "a number that is not whole seconds";
+
+/// The error for a `__ts` that is missing or not whole unix seconds. `found` is static so that
+/// the field's text, which is session plaintext, cannot reach an error or a log.
+fn bad_ts(found: &'static str) -> OpenError {
     OpenError::Decode(CodecError::new(
         JSON,
         format!("`__ts` must be whole unix seconds, found {found}"),
     ))
+}
+
+/// The JSON type of a value's text (checked JSON, as [`Json::decode_entries`] keeps it), named
+/// without its content.
+fn raw_kind(json: &[u8]) -> &'static str {
+    match json.trim_ascii_start().first() {
+        Some(b'"') => "a string",
+        Some(b'-' | b'0'..=b'9') => NOT_WHOLE_SECONDS,
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        Some(b'[') => "an array",
+        Some(b'{') => "an object",
+        _ => "invalid JSON",
+    }
 }
 
 fn kind(value: &Value) -> &'static str {

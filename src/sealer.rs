@@ -427,6 +427,19 @@ impl<C: Codec> Sealer<C> {
             },
         )
     }
+
+    /// The [`invalidate_before`](Self::invalidate_before) cut-off, in unix seconds: a sealer
+    /// that hands sessions of another format over to this one applies it to them too.
+    #[cfg(feature = "fastify")]
+    pub(crate) fn invalidated_before(&self) -> Option<u64> {
+        self.invalidate_before
+    }
+
+    /// The clock-skew [`leeway`](Self::leeway) in seconds, for the same sealers.
+    #[cfg(feature = "fastify")]
+    pub(crate) fn leeway_secs(&self) -> u64 {
+        self.leeway
+    }
 }
 
 impl<C: Codec> fmt::Debug for Sealer<C> {

@@ -540,6 +540,96 @@ fn expiry_zero_is_the_default_and_fractions_keep_a_second() {
     );
 }
 
+/// A cookie of the plugin's format boxing `plaintext` as it is, for plaintexts neither side
+/// writes: `crypto_secretbox_easy` (tag first) under `key`, then base64 `;` base64 of the nonce.
+pub fn box_plaintext(key: &Key, plaintext: &str) -> String {
+    use crypto_secretbox::aead::{Aead as _, KeyInit as _};
+    let cipher = crypto_secretbox::XSalsa20Poly1305::new(key.as_bytes().into());
+    let nonce = [7u8; 24];
+    let boxed = cipher
+        .encrypt(&nonce.into(), plaintext.as_bytes())
+        .expect("a short plaintext boxes");
+    format!("{};{}", STANDARD.encode(boxed), STANDARD.encode(nonce))
+}
+
+/// Panics if the error's Display or Debug holds `secret`.
+fn assert_quotes_nothing(err: &dyn std::fmt::Debug, display: String, secret: &str) {
+    let debug = format!("{err:?}");
+    assert!(
+        !display.contains(secret),
+        "Display quotes the session: {display}"
+    );
+    assert!(!debug.contains(secret), "Debug quotes the session: {debug}");
+}
+
+const SECRET: &str = "alice@example.com";
+
+#[test]
+fn errors_of_authenticated_plaintexts_name_no_session_content() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)] // only decoded, to fail
+    struct Views {
+        views: u32,
+    }
+    let key = Key::generate();
+    let sealer = FastifySealer::new(key.clone());
+    let wrong_views = box_plaintext(&key, &format!(r#"{{"__ts":{NOW},"views":"{SECRET}"}}"#));
+    let ts_string = box_plaintext(&key, &format!(r#"{{"a":1,"__ts":"{SECRET}"}}"#));
+    let ts_negative = box_plaintext(&key, r#"{"a":1,"__ts":-4242424242}"#);
+    let not_object = box_plaintext(&key, &format!(r#""{SECRET}""#));
+
+    // A field of the wrong type, decoded into a typed struct.
+    let err = sealer.open_at::<Views>(&wrong_views, NOW).unwrap_err();
+    assert!(matches!(err, OpenError::Decode(_)), "{err:?}");
+    assert_quotes_nothing(&err, err.to_string(), SECRET);
+    assert!(err.to_string().contains("invalid data"), "{err}");
+
+    // `__ts` that is not whole seconds, and a session that is not an object, through the
+    // plain API and the layer's.
+    for (cookie, secret) in [
+        (&ts_string, SECRET),
+        (&ts_negative, "4242424242"),
+        (&not_object, SECRET),
+    ] {
+        let err = sealer.open_at::<Value>(cookie, NOW).unwrap_err();
+        assert!(matches!(err, OpenError::Decode(_)), "{err:?}");
+        assert_quotes_nothing(&err, err.to_string(), secret);
+        let err = sealed_session::SessionSealer::open_session(&sealer, cookie, NOW).unwrap_err();
+        assert!(matches!(err, OpenError::Decode(_)), "{err:?}");
+        assert_quotes_nothing(&err, err.to_string(), secret);
+    }
+    // What is left names the kind, and for JSON the position.
+    let err = sealed_session::SessionSealer::open_session(&sealer, &not_object, NOW).unwrap_err();
+    assert!(
+        err.to_string().contains("invalid data at line 1 column"),
+        "{err}"
+    );
+    let err = sealer.open_at::<Value>(&ts_string, NOW).unwrap_err();
+    assert!(err.to_string().contains("found a string"), "{err}");
+}
+
+#[test]
+fn errors_of_values_that_do_not_serialize_name_no_content() {
+    struct Refuses;
+    impl Serialize for Refuses {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom(SECRET))
+        }
+    }
+    #[derive(Serialize)]
+    struct Holder {
+        a: Refuses,
+    }
+    let sealer = FastifySealer::new(Key::generate());
+    for err in [
+        sealer.seal_at(&Refuses, NOW).unwrap_err(),
+        sealer.seal_at(&Holder { a: Refuses }, NOW).unwrap_err(),
+    ] {
+        assert!(matches!(err, SealError::Encode(_)), "{err:?}");
+        assert_quotes_nothing(&err, err.to_string(), SECRET);
+    }
+}
+
 #[test]
 fn only_json_objects_seal() {
     let sealer = FastifySealer::new(Key::generate());
@@ -638,3 +728,5 @@ mod layer;
 #[cfg(feature = "axum")]
 #[path = "fastify/live.rs"]
 mod live;
+#[path = "fastify/migration.rs"]
+mod migration;

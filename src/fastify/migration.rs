@@ -16,10 +16,34 @@ use super::FastifySealer;
 ///
 /// - A value holding `;` is the plugin's (a native value is base64url and never holds one); it
 ///   opens with the [`FastifySealer`] and is re-sealed in the native format on that response,
-///   even when the handler only reads it. Its native lifetime starts then: the plugin's format
-///   records no start time.
-/// - Any other value opens with the native [`Sealer`], whose cookie name is the one read and
-///   written.
+///   even when the handler only reads it.
+/// - Any other value opens with the native [`Sealer`].
+/// - Both are read and written under the plugin's cookie name, `legacy`'s (the plugin's default
+///   is `session`): that is where the browsers hold the sessions to move. The native sealer is
+///   given that name, which the native values then bind.
+///
+/// # The native rules on a plugin's session
+///
+/// The plugin's format records no start time, only `__ts`, the time of the session's last
+/// write, so the native rules count from `__ts`, which is its start time in the native format
+/// from then on ([`OpenedSession::created_at`], kept by every later seal). A plugin's session
+/// opens only if, with the native sealer's settings, a native session begun and last sealed at
+/// `__ts` would, each rule with the native leeway as for a native cookie:
+///
+/// - `__ts` before the native [`invalidate_before`](Sealer::invalidate_before) cut-off is
+///   [`OpenError::Revoked`];
+/// - `__ts` plus the native [`max_lifetime`](Sealer::max_lifetime) (or
+///   [`idle_timeout`](Sealer::idle_timeout)) passed is [`OpenError::Expired`];
+/// - `__ts` further in the future than the native [`leeway`](Sealer::leeway) is
+///   [`OpenError::NotYetValid`].
+///
+/// The plugin's own `expiry` still applies.
+///
+/// What the format cannot tell: when the session really began. It may be long before `__ts`
+/// (the plugin moves `__ts` on every change), so the native lifetime of a migrated session
+/// runs from its last write under the plugin at most, and a session the plugin kept alive by
+/// writing to it can get up to one more native lifetime. A revocation cut-off catches every
+/// session last written before it, but not one begun before it and written to after it.
 ///
 /// When the plugin's `expiry` has passed since the switch, every plugin cookie still out there
 /// has expired: replace this with the native sealer alone.
@@ -49,9 +73,15 @@ pub struct FastifyMigration {
 }
 
 impl FastifyMigration {
-    /// Read with both, write with `native`. The cookie name is `native`'s; `legacy`'s name is
-    /// not used.
+    /// Read with both, write with `native`, under `legacy`'s cookie name (`native`'s own name
+    /// is replaced by it).
     pub fn new(native: Sealer<Json>, legacy: FastifySealer) -> Self {
+        // Both names passed the same check when their sealers were built, so this cannot fail;
+        // if it ever did, the native name would stay and plugin cookies would not be found.
+        let native = match native.clone().try_cookie_name(legacy.name()) {
+            Ok(renamed) => renamed,
+            Err(_) => native,
+        };
         Self { native, legacy }
     }
 
@@ -63,6 +93,46 @@ impl FastifyMigration {
     /// The sealer that reads the plugin's cookies.
     pub fn legacy(&self) -> &FastifySealer {
         &self.legacy
+    }
+}
+
+impl FastifyMigration {
+    /// The native checks on a session the legacy sealer opened, whose `created_at` is its
+    /// `__ts`, in the native order (not yet valid, revoked, expired) with the native leeway:
+    /// the session is the native sealer's from here on, and must not escape its rules.
+    fn admit_legacy(
+        &self,
+        mut opened: OpenedSession,
+        now: u64,
+    ) -> Result<OpenedSession, OpenError> {
+        // `FastifySealer::open_session` reports `__ts` as the start: the only time it knows.
+        let ts = opened.created_at;
+        let leeway = self.native.leeway_secs();
+        if ts > now.saturating_add(leeway) {
+            return Err(OpenError::NotYetValid { created_at: ts });
+        }
+        if self
+            .native
+            .invalidated_before()
+            .is_some_and(|cutoff| ts < cutoff)
+        {
+            return Err(OpenError::Revoked { created_at: ts });
+        }
+        // The deadlines of a native session begun and last sealed at `__ts`.
+        let absolute = ts.saturating_add(self.native.lifetime().as_secs());
+        let deadline = match self.native.idle() {
+            Some(idle) => absolute.min(ts.saturating_add(idle.as_secs())),
+            None => absolute,
+        };
+        if now > deadline.saturating_add(leeway) {
+            return Err(OpenError::Expired {
+                expired_at: deadline,
+            });
+        }
+        opened.expires_at = opened.expires_at.min(deadline);
+        // Always re-sealed, so that the cookie moves to the native format on this response.
+        opened.needs_reseal = true;
+        Ok(opened)
     }
 }
 
@@ -90,10 +160,8 @@ impl SessionSealer for FastifyMigration {
         if !value.contains([';', '%']) {
             return self.native.open_session(value, now);
         }
-        let mut opened = self.legacy.open_session(value, now)?;
-        opened.created_at = now;
-        opened.needs_reseal = true;
-        Ok(opened)
+        let opened = self.legacy.open_session(value, now)?;
+        self.admit_legacy(opened, now)
     }
 
     fn seal_session(

@@ -7,6 +7,8 @@ use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
 use http_body_util::BodyExt as _;
+use std::time::Duration;
+
 use sealed_session::{
     FastifyMigration, FastifySealer, Json, Key, KeyRing, ManualClock, OpenError, Sealer, Session,
     SessionCookie, SessionLayer, SessionSealer,
@@ -176,7 +178,9 @@ async fn migration_moves_a_plugin_session_to_the_native_format_on_first_read() {
     let config = key_config(&[&legacy_key]);
     let (wire, _, _) = node.seal(&config, &json!({ "views": 5, "user": "ada" }), NOW as f64);
 
-    let native = Sealer::with_codec(Key::generate(), Json).clock(ManualClock::new(NOW + 5));
+    let native = Sealer::with_codec(Key::generate(), Json)
+        .cookie_name("session")
+        .clock(ManualClock::new(NOW + 5));
     let app = app(FastifyMigration::new(
         native.clone(),
         FastifySealer::new(legacy_key).clock(ManualClock::new(NOW + 5)),
@@ -203,12 +207,15 @@ async fn migration_moves_a_plugin_session_to_the_native_format_on_first_read() {
 
 #[tokio::test]
 async fn migration_treats_bad_cookies_of_either_format_as_a_new_session() {
-    let native = Sealer::with_codec(Key::generate(), Json).clock(ManualClock::new(NOW));
+    let native = Sealer::with_codec(Key::generate(), Json)
+        .cookie_name("session")
+        .clock(ManualClock::new(NOW));
     let legacy = FastifySealer::new(Key::generate()).clock(ManualClock::new(NOW));
     let expired_legacy = legacy
         .seal_at(&json!({ "views": 9 }), NOW - 86_401)
         .unwrap();
     let foreign_native = Sealer::with_codec(Key::generate(), Json)
+        .cookie_name("session")
         .seal_at(&json!({ "views": 9 }), NOW)
         .unwrap();
     let app = app(FastifyMigration::new(native, legacy));
@@ -221,4 +228,84 @@ async fn migration_treats_bad_cookies_of_either_format_as_a_new_session() {
     ] {
         assert_eq!(call(&app, "/", Some(bad)).await.0, "1", "cookie {bad:?}");
     }
+}
+
+/// A migration layer whose native sealer has `native`'s rules, at `NOW` on both clocks, and the
+/// plugin's sealer it reads with.
+fn migration_app(native: Sealer<Json>) -> (Router, Sealer<Json>, FastifySealer) {
+    let native = native.clock(ManualClock::new(NOW));
+    let legacy = FastifySealer::new(Key::generate()).clock(ManualClock::new(NOW));
+    let app = app(FastifyMigration::new(native.clone(), legacy.clone()));
+    (app, native, legacy)
+}
+
+#[tokio::test]
+async fn migration_layer_starts_a_new_session_for_a_plugin_cookie_written_before_the_cut_off() {
+    let (app, native, legacy) = migration_app(
+        Sealer::with_codec(Key::generate(), Json)
+            .cookie_name("session")
+            .invalidate_before_unix(NOW - 500),
+    );
+    let revoked = legacy.seal_at(&json!({ "views": 41 }), NOW - 501).unwrap();
+    let (body, set) = call(&app, "/", Some(&revoked)).await;
+    assert_eq!(body, "1", "the revoked session's views are not counted on");
+    let fresh = native.open_session(&set.unwrap(), NOW).unwrap();
+    assert_eq!(fresh.created_at, NOW);
+
+    // Written after the cut-off, it is continued.
+    let current = legacy.seal_at(&json!({ "views": 41 }), NOW - 499).unwrap();
+    assert_eq!(call(&app, "/", Some(&current)).await.0, "42");
+}
+
+#[tokio::test]
+async fn migration_layer_counts_the_native_lifetime_from_the_plugins_ts() {
+    let (app, native, legacy) = migration_app(
+        Sealer::with_codec(Key::generate(), Json)
+            .cookie_name("session")
+            .max_lifetime(Duration::from_secs(3_600)),
+    );
+    // Past `__ts + lifetime` (and the leeway): a new session.
+    let over = legacy
+        .seal_at(&json!({ "views": 41 }), NOW - 3_661)
+        .unwrap();
+    assert_eq!(call(&app, "/", Some(&over)).await.0, "1");
+
+    // Within it: the native cookie keeps `__ts` as its start, so its lifetime does not restart.
+    let ts = NOW - 1_000;
+    let cookie = legacy.seal_at(&json!({ "views": 41 }), ts).unwrap();
+    let (body, set) = call(&app, "/read", Some(&cookie)).await;
+    assert_eq!(body, "41");
+    let set = set.expect("re-sealed natively");
+    let opened = native.open_session(&set, NOW).unwrap();
+    assert_eq!(opened.created_at, ts);
+    assert_eq!(
+        native.open_session(&set, ts + 3_600 + 61),
+        Err(OpenError::Expired {
+            expired_at: ts + 3_600
+        })
+    );
+}
+
+#[tokio::test]
+async fn migration_layer_applies_the_native_idle_timeout_from_the_plugins_ts() {
+    let (app, _, legacy) = migration_app(
+        Sealer::with_codec(Key::generate(), Json)
+            .cookie_name("session")
+            .idle_timeout(Duration::from_secs(600)),
+    );
+    let idle = legacy.seal_at(&json!({ "views": 41 }), NOW - 661).unwrap();
+    assert_eq!(call(&app, "/", Some(&idle)).await.0, "1");
+    let active = legacy.seal_at(&json!({ "views": 41 }), NOW - 100).unwrap();
+    assert_eq!(call(&app, "/", Some(&active)).await.0, "42");
+}
+
+#[tokio::test]
+async fn migration_layer_starts_a_new_session_for_a_plugin_cookie_from_the_future() {
+    let (app, _, legacy) =
+        migration_app(Sealer::with_codec(Key::generate(), Json).cookie_name("session"));
+    // The default leeway is 60 s.
+    let future = legacy.seal_at(&json!({ "views": 41 }), NOW + 61).unwrap();
+    assert_eq!(call(&app, "/", Some(&future)).await.0, "1");
+    let skewed = legacy.seal_at(&json!({ "views": 41 }), NOW + 60).unwrap();
+    assert_eq!(call(&app, "/", Some(&skewed)).await.0, "42");
 }
