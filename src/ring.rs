@@ -71,14 +71,24 @@ impl KeyRing {
     /// Parse the comma-separated list an environment variable holds, newest key first:
     /// `"NEW,OLDER,OLDEST"`. Each entry is base64 as [`Key::from_base64`] reads it; white space
     /// around entries and empty entries (a trailing comma) are ignored.
+    ///
+    /// A bad entry is reported by its position in `list`, counted from 1 with empty entries
+    /// included, and never by its text.
     pub fn from_base64_list(list: &str) -> Result<Self, KeyError> {
         let entries = || list.split(',').map(str::trim);
         // Counted first so that the ring is allocated once and never moves its keys.
         let mut ring = Builder::with_capacity(entries().filter(|e| !e.is_empty()).count());
-        for (index, entry) in entries().filter(|e| !e.is_empty()).enumerate() {
+        for (index, entry) in entries().enumerate() {
+            if entry.is_empty() {
+                continue;
+            }
             let key = Key::from_base64(entry).map_err(|reason| KeyError::ListEntry {
-                index,
-                reason: Box::new(reason),
+                position: index + 1,
+                reason: Box::new(if looks_like_hex_key(entry) {
+                    KeyError::HexNotBase64
+                } else {
+                    reason
+                }),
             })?;
             ring.push(key)?;
         }
@@ -220,6 +230,11 @@ impl Builder {
     }
 }
 
+/// 64 hex digits: a 32-byte key written in hex, which is also valid base64 of 48 bytes.
+fn looks_like_hex_key(entry: &str) -> bool {
+    entry.len() == 64 && entry.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 impl From<Key> for KeyRing {
     fn from(key: Key) -> Self {
         Self::new(key)
@@ -235,5 +250,61 @@ impl fmt::Debug for KeyRing {
                 &self.keys().skip(1).map(Key::id).collect::<Vec<_>>(),
             )
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(seed: u8) -> String {
+        Key::from_bytes([seed; 32]).to_base64()
+    }
+
+    #[test]
+    fn a_bad_entry_is_named_by_its_position_from_1_counting_empty_entries() {
+        let list = format!("{},,not base64!", text(1));
+        let err = KeyRing::from_base64_list(&list).unwrap_err();
+        assert_eq!(
+            err,
+            KeyError::ListEntry {
+                position: 3,
+                reason: Box::new(KeyError::Base64)
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "key 3 of the list: key is not valid base64 (standard or url-safe, padded or not)"
+        );
+        let first = KeyRing::from_base64_list(" AAAA , ").unwrap_err();
+        assert_eq!(
+            first.to_string(),
+            "key 1 of the list: a key is 32 bytes, got 3"
+        );
+    }
+
+    #[test]
+    fn a_hex_key_in_a_list_is_refused_with_a_hint_and_not_repeated() {
+        let hex: String = (0..32u8).map(|b| format!("{:02x}", b ^ 0xa7)).collect();
+        let err = KeyRing::from_base64_list(&format!("{},{hex}", text(1))).unwrap_err();
+        assert_eq!(
+            err,
+            KeyError::ListEntry {
+                position: 2,
+                reason: Box::new(KeyError::HexNotBase64)
+            }
+        );
+        let message = err.to_string();
+        assert!(message.starts_with("key 2 of the list: key is 64 hex digits, but keys are base64"));
+        assert!(!message.contains(&hex) && !message.contains(&hex[..8]));
+        // Only a key's length in hex gets the hint: 60 hex digits are base64 of 45 bytes.
+        let short = KeyRing::from_base64_list(&hex[..60]).unwrap_err();
+        assert_eq!(
+            short,
+            KeyError::ListEntry {
+                position: 1,
+                reason: Box::new(KeyError::Length { len: 45 })
+            }
+        );
     }
 }

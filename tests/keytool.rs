@@ -262,7 +262,7 @@ fn rotate_with_keep_drops_the_oldest_keys() {
     assert!(no_list.stderr.contains("SESSION_KEYS"));
     let bad_list = keytool(&["rotate", "--keys", "nope"], &[], None);
     assert_eq!(bad_list.code, 1);
-    assert!(bad_list.stderr.contains("key #0 of the list"));
+    assert!(bad_list.stderr.contains("key 1 of the list"));
 }
 
 #[test]
