@@ -35,11 +35,14 @@ pub enum KeyError {
     DuplicateKeyId(KeyId),
     /// One entry of a comma-separated key list did not parse.
     ListEntry {
-        /// Zero-based position of the entry in the list.
-        index: usize,
+        /// Position of the entry in the list, counted from 1, empty entries included: in
+        /// `"A,,B"`, B is at position 3.
+        position: usize,
         /// Why it did not parse.
         reason: Box<KeyError>,
     },
+    /// A key list entry is 64 hex digits: a key written in hex, where lists hold base64.
+    HexNotBase64,
     /// The environment variable [`KeyRing::from_env`](crate::KeyRing::from_env) reads is not
     /// set, or is blank.
     EnvNotSet {
@@ -70,7 +73,13 @@ impl fmt::Display for KeyError {
             Self::Params(why) => write!(f, "invalid argon2id parameters: {why}"),
             Self::EmptyRing => f.write_str("a key ring needs at least one key"),
             Self::DuplicateKeyId(id) => write!(f, "two keys in the ring share key id {id}"),
-            Self::ListEntry { index, reason } => write!(f, "key #{index} of the list: {reason}"),
+            Self::ListEntry { position, reason } => {
+                write!(f, "key {position} of the list: {reason}")
+            }
+            Self::HexNotBase64 => f.write_str(
+                "key is 64 hex digits, but keys are base64: convert it first \
+                 (for example `echo <hex> | xxd -r -p | base64`)",
+            ),
             Self::EnvNotSet { var } => write!(
                 f,
                 "environment variable {var} is not set; it should hold base64 keys, \

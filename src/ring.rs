@@ -45,44 +45,54 @@ impl KeyRing {
     /// A ring from keys listed newest first: the first seals, all open.
     ///
     /// Fails on an empty list, or when two keys share a key id (the same key listed twice).
+    ///
+    /// No heap block that held key bytes is freed unwiped here. Keys moved out of the caller's
+    /// own `Vec` (`from_keys(vec)`) leave copies in that vector's buffer, which is not the
+    /// ring's to wipe: pass an array, or an iterator that makes or clones the keys.
     pub fn from_keys(keys: impl IntoIterator<Item = Key>) -> Result<Self, KeyError> {
-        let mut entries = Vec::new();
-        let mut by_id = HashMap::new();
+        let keys = keys.into_iter();
+        let mut ring = Builder::with_capacity(keys.size_hint().0);
         for key in keys {
-            let id = key.id();
-            if by_id.insert(id, entries.len()).is_some() {
-                return Err(KeyError::DuplicateKeyId(id));
-            }
-            entries.push(key);
+            ring.push(key)?;
         }
-        if entries.is_empty() {
-            return Err(KeyError::EmptyRing);
-        }
-        Ok(Self { entries, by_id })
+        ring.finish()
     }
 
     /// Add a previous key (open only) after the existing ones.
     pub fn with_previous(self, key: Key) -> Result<Self, KeyError> {
-        Self::from_keys(self.entries.into_iter().chain(Some(key)))
+        let mut ring = Builder {
+            entries: self.entries,
+            by_id: self.by_id,
+        };
+        ring.push(key)?;
+        ring.finish()
     }
 
     /// Parse the comma-separated list an environment variable holds, newest key first:
     /// `"NEW,OLDER,OLDEST"`. Each entry is base64 as [`Key::from_base64`] reads it; white space
     /// around entries and empty entries (a trailing comma) are ignored.
+    ///
+    /// A bad entry is reported by its position in `list`, counted from 1 with empty entries
+    /// included, and never by its text.
     pub fn from_base64_list(list: &str) -> Result<Self, KeyError> {
-        let keys = list
-            .split(',')
-            .map(str::trim)
-            .filter(|entry| !entry.is_empty())
-            .enumerate()
-            .map(|(index, entry)| {
-                Key::from_base64(entry).map_err(|reason| KeyError::ListEntry {
-                    index,
-                    reason: Box::new(reason),
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Self::from_keys(keys)
+        let entries = || list.split(',').map(str::trim);
+        // Counted first so that the ring is allocated once and never moves its keys.
+        let mut ring = Builder::with_capacity(entries().filter(|e| !e.is_empty()).count());
+        for (index, entry) in entries().enumerate() {
+            if entry.is_empty() {
+                continue;
+            }
+            let key = Key::from_base64(entry).map_err(|reason| KeyError::ListEntry {
+                position: index + 1,
+                reason: Box::new(if looks_like_hex_key(entry) {
+                    KeyError::HexNotBase64
+                } else {
+                    reason
+                }),
+            })?;
+            ring.push(key)?;
+        }
+        ring.finish()
     }
 
     /// The ring from the environment variable `var`, holding a list as
@@ -128,10 +138,16 @@ impl KeyRing {
 
     /// The ring as the comma-separated list [`from_base64_list`](Self::from_base64_list) reads.
     pub fn to_base64_list(&self) -> String {
-        self.keys()
-            .map(Key::to_base64)
-            .collect::<Vec<_>>()
-            .join(",")
+        // Sized up front (44 characters a key and the commas), so the result never reallocates
+        // and frees a block holding key text; each key's own text is wiped once copied.
+        let mut list = String::with_capacity(self.entries.len() * 45);
+        for (i, key) in self.keys().enumerate() {
+            if i > 0 {
+                list.push(',');
+            }
+            list.push_str(&Zeroizing::new(key.to_base64()));
+        }
+        list
     }
 
     /// The key that seals.
@@ -165,6 +181,60 @@ impl KeyRing {
     }
 }
 
+/// At most this many keys are allocated for up front from an iterator's size hint: the hint is
+/// the caller's, and a ring is short.
+const MAX_PREALLOCATED: usize = 64;
+
+/// A ring under construction, whose key vector never frees a block holding key bytes unwiped.
+struct Builder {
+    entries: Vec<Key>,
+    by_id: HashMap<KeyId, usize>,
+}
+
+impl Builder {
+    fn with_capacity(keys: usize) -> Self {
+        let keys = keys.min(MAX_PREALLOCATED);
+        Self {
+            entries: Vec::with_capacity(keys),
+            by_id: HashMap::with_capacity(keys),
+        }
+    }
+
+    /// Add `key` after the others; refused when a key with its id is already there.
+    fn push(&mut self, key: Key) -> Result<(), KeyError> {
+        let id = key.id();
+        if self.by_id.contains_key(&id) {
+            return Err(KeyError::DuplicateKeyId(id));
+        }
+        if self.entries.len() == self.entries.capacity() {
+            // `Vec::push` would reallocate and free the old block with the keys still in it.
+            // Instead: copy them into a larger vector and drop the old one, which zeroizes
+            // every key in place before its block is freed.
+            let mut larger = Vec::with_capacity((self.entries.len() * 2).max(4));
+            larger.extend(self.entries.iter().cloned());
+            self.entries = larger;
+        }
+        self.by_id.insert(id, self.entries.len());
+        self.entries.push(key);
+        Ok(())
+    }
+
+    fn finish(self) -> Result<KeyRing, KeyError> {
+        if self.entries.is_empty() {
+            return Err(KeyError::EmptyRing);
+        }
+        Ok(KeyRing {
+            entries: self.entries,
+            by_id: self.by_id,
+        })
+    }
+}
+
+/// 64 hex digits: a 32-byte key written in hex, which is also valid base64 of 48 bytes.
+fn looks_like_hex_key(entry: &str) -> bool {
+    entry.len() == 64 && entry.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 impl From<Key> for KeyRing {
     fn from(key: Key) -> Self {
         Self::new(key)
@@ -180,5 +250,61 @@ impl fmt::Debug for KeyRing {
                 &self.keys().skip(1).map(Key::id).collect::<Vec<_>>(),
             )
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(seed: u8) -> String {
+        Key::from_bytes([seed; 32]).to_base64()
+    }
+
+    #[test]
+    fn a_bad_entry_is_named_by_its_position_from_1_counting_empty_entries() {
+        let list = format!("{},,not base64!", text(1));
+        let err = KeyRing::from_base64_list(&list).unwrap_err();
+        assert_eq!(
+            err,
+            KeyError::ListEntry {
+                position: 3,
+                reason: Box::new(KeyError::Base64)
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "key 3 of the list: key is not valid base64 (standard or url-safe, padded or not)"
+        );
+        let first = KeyRing::from_base64_list(" AAAA , ").unwrap_err();
+        assert_eq!(
+            first.to_string(),
+            "key 1 of the list: a key is 32 bytes, got 3"
+        );
+    }
+
+    #[test]
+    fn a_hex_key_in_a_list_is_refused_with_a_hint_and_not_repeated() {
+        let hex: String = (0..32u8).map(|b| format!("{:02x}", b ^ 0xa7)).collect();
+        let err = KeyRing::from_base64_list(&format!("{},{hex}", text(1))).unwrap_err();
+        assert_eq!(
+            err,
+            KeyError::ListEntry {
+                position: 2,
+                reason: Box::new(KeyError::HexNotBase64)
+            }
+        );
+        let message = err.to_string();
+        assert!(message.starts_with("key 2 of the list: key is 64 hex digits, but keys are base64"));
+        assert!(!message.contains(&hex) && !message.contains(&hex[..8]));
+        // Only a key's length in hex gets the hint: 60 hex digits are base64 of 45 bytes.
+        let short = KeyRing::from_base64_list(&hex[..60]).unwrap_err();
+        assert_eq!(
+            short,
+            KeyError::ListEntry {
+                position: 1,
+                reason: Box::new(KeyError::Length { len: 45 })
+            }
+        );
     }
 }

@@ -5,24 +5,223 @@
 //! Its own binary without the test harness (`harness = false` in Cargo.toml), so that nothing
 //! else allocates on another thread while a region is counted. Each case runs once first: the
 //! thread-local scratch buffer grows on the first call only.
+//!
+//! The same allocator also scans every block freed while a key ring is built, cloned, listed or
+//! dropped, and counts the blocks that still hold key bytes: key material must be wiped before
+//! its heap block goes back to the allocator.
 
-use std::alloc::System;
+use std::alloc::{GlobalAlloc, Layout};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
-use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
+use stats_alloc::{Region, INSTRUMENTED_SYSTEM};
 
 use http::header::COOKIE;
 use http::{HeaderMap, HeaderValue};
 use sealed_session::{Key, KeyRing, Sealer, SessionCookie};
+use zeroize::Zeroizing;
 
+// The scanner sits outside the counting allocator: `StatsAlloc::new` is a `const fn` only with
+// stats_alloc's "nightly" feature, so a static `StatsAlloc<Scanning>` cannot be built on stable.
 #[global_allocator]
-static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+static GLOBAL: Scanning = Scanning;
+
+/// The first 24 bytes of every key the scanning cases use; the last 8 number the key. Chosen at
+/// random so that no other data (zeroes, text, counters) can contain them by chance.
+const MAGIC: [u8; 24] = [
+    0xd3, 0x5a, 0x91, 0x0e, 0x7c, 0xb4, 0x2f, 0xe8, 0x46, 0x9b, 0xc1, 0x03, 0x58, 0xfa, 0x6d, 0x27,
+    0xa0, 0x1c, 0x85, 0xe9, 0x3b, 0x72, 0xcf, 0x14,
+];
+/// Standard base64 of `MAGIC` (24 bytes, so 32 characters without padding): how every such
+/// key's text form begins. Checked against the encoder in `main`.
+const MAGIC_BASE64: &[u8; 32] = b"01qRDny0L+hGm8EDWPptJ6Achek7cs8U";
+
+/// Whether freed blocks are scanned (only inside `freed_blocks_holding_keys`).
+static SCANNING: AtomicBool = AtomicBool::new(false);
+/// Freed blocks that held `MAGIC` or `MAGIC_BASE64` while scanning.
+static HOLDING_KEYS: AtomicUsize = AtomicUsize::new(0);
+
+/// The counting system allocator, which on `dealloc` and `realloc` (which frees the old block,
+/// or may) looks for key bytes in the block given back. It never allocates itself.
+struct Scanning;
+
+impl Scanning {
+    fn scan(ptr: *const u8, size: usize) {
+        if !SCANNING.load(Ordering::Relaxed) {
+            return;
+        }
+        let mut window = [0u8; 32];
+        let mut held = false;
+        for i in 0..size {
+            // Volatile: the block may hold bytes never written (spare capacity); this reads
+            // them as the next owner of the memory would.
+            #[allow(unsafe_code)] // reads within the block the caller is freeing
+            let byte = unsafe { ptr.add(i).read_volatile() };
+            window.copy_within(1.., 0);
+            window[31] = byte;
+            if i + 1 >= MAGIC.len() && window[32 - MAGIC.len()..] == MAGIC {
+                held = true;
+            }
+            if i + 1 >= MAGIC_BASE64.len() && window == *MAGIC_BASE64 {
+                held = true;
+            }
+        }
+        if held {
+            HOLDING_KEYS.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+#[allow(unsafe_code)] // a GlobalAlloc is unsafe to implement; this one forwards every call
+unsafe impl GlobalAlloc for Scanning {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        unsafe { INSTRUMENTED_SYSTEM.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        unsafe { INSTRUMENTED_SYSTEM.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        Self::scan(ptr, layout.size());
+        unsafe { INSTRUMENTED_SYSTEM.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // Counted as a free even when the block grows in place: stricter, and a key buffer that
+        // never reallocates passes either way.
+        Self::scan(ptr, layout.size());
+        unsafe { INSTRUMENTED_SYSTEM.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// How many blocks freed while `f` runs still held key bytes. What `f` returns is dropped
+/// after scanning stops: it belongs to the caller.
+fn freed_blocks_holding_keys<R>(f: impl FnOnce() -> R) -> usize {
+    HOLDING_KEYS.store(0, Ordering::Relaxed);
+    SCANNING.store(true, Ordering::Relaxed);
+    let out = f();
+    SCANNING.store(false, Ordering::Relaxed);
+    drop(out);
+    HOLDING_KEYS.swap(0, Ordering::Relaxed)
+}
+
+/// Key number `n` of the scanned family: `MAGIC` then `n`.
+fn magic_key(n: u64) -> Key {
+    let mut bytes = [0u8; 32];
+    bytes[..24].copy_from_slice(&MAGIC);
+    bytes[24..].copy_from_slice(&n.to_le_bytes());
+    Key::from_bytes(bytes)
+}
+
+/// A list of `n` magic keys as `from_base64_list` reads it, with blank entries between.
+fn magic_list(n: u64) -> Zeroizing<String> {
+    let entries: Vec<String> = (0..n).map(|i| magic_key(i).to_base64()).collect();
+    Zeroizing::new(entries.join(", ,"))
+}
+
+/// A scanning case: its name and the number of freed blocks that held key bytes.
+struct Wiped {
+    name: &'static str,
+    holding_keys: usize,
+    /// The control case, which must see key bytes.
+    control: bool,
+}
+
+/// Build, clone, list and drop rings in every way the API allows, scanning what is freed.
+fn key_hygiene_cases() -> Vec<Wiped> {
+    let mut cases = Vec::new();
+    // The scanner itself must see a key left in a freed block, or the cases below prove nothing.
+    cases.push(Wiped {
+        name: "(control) a copy of a key freed unwiped is seen",
+        holding_keys: freed_blocks_holding_keys(|| drop(magic_key(0).as_bytes().to_vec())),
+        control: true,
+    });
+    let mut case = |name, holding_keys| {
+        cases.push(Wiped {
+            name,
+            holding_keys,
+            control: false,
+        })
+    };
+    case(
+        "from_keys with an array of 3 keys",
+        freed_blocks_holding_keys(|| {
+            drop(KeyRing::from_keys([
+                magic_key(0),
+                magic_key(1),
+                magic_key(2),
+            ]));
+        }),
+    );
+    case(
+        "from_keys with 40 keys of unknown count, dropped",
+        freed_blocks_holding_keys(|| {
+            drop(KeyRing::from_keys((0..40).map(magic_key).filter(|_| true)));
+        }),
+    );
+    case(
+        "from_keys refusing a duplicate after 20 keys",
+        freed_blocks_holding_keys(|| {
+            KeyRing::from_keys((0..20).chain([3]).map(magic_key).filter(|_| true)).unwrap_err()
+        }),
+    );
+    let list = magic_list(40);
+    case(
+        "from_base64_list of 40 keys with blank entries, dropped",
+        freed_blocks_holding_keys(|| drop(KeyRing::from_base64_list(&list))),
+    );
+    let bad = Zeroizing::new(format!("{},not a key", *list));
+    case(
+        "from_base64_list refusing an entry after 40 keys",
+        freed_blocks_holding_keys(|| KeyRing::from_base64_list(&bad).unwrap_err()),
+    );
+    case(
+        "with_previous 20 times on a ring of one, dropped",
+        freed_blocks_holding_keys(|| {
+            let mut ring = KeyRing::new(magic_key(0));
+            for n in 1..=20 {
+                ring = ring.with_previous(magic_key(n)).unwrap();
+            }
+            drop(ring);
+        }),
+    );
+    case(
+        "with_previous refusing a key already in the ring",
+        freed_blocks_holding_keys(|| {
+            KeyRing::from_keys([magic_key(0), magic_key(1)])
+                .unwrap()
+                .with_previous(magic_key(1))
+                .unwrap_err()
+        }),
+    );
+    // Set outside the scan: std's copy of the value for setenv is not this crate's to wipe.
+    std::env::set_var("ALLOC_TEST_SESSION_KEYS", &*magic_list(12));
+    case(
+        "from_env with 12 keys, dropped",
+        freed_blocks_holding_keys(|| drop(KeyRing::from_env("ALLOC_TEST_SESSION_KEYS"))),
+    );
+    let ring = KeyRing::from_base64_list(&list).unwrap();
+    case(
+        "clone a ring of 40 keys, drop the clone",
+        freed_blocks_holding_keys(|| drop(ring.clone())),
+    );
+    case(
+        "to_base64_list of 40 keys",
+        freed_blocks_holding_keys(|| Zeroizing::new(ring.to_base64_list())),
+    );
+    case(
+        "drop a ring of 40 keys",
+        freed_blocks_holding_keys(|| drop(ring)),
+    );
+    cases
+}
 
 /// Allocations (and reallocations, which may move) while `f` runs, after one call to warm up.
 fn allocations<R>(mut f: impl FnMut() -> R) -> usize {
     drop(f());
-    let region = Region::new(GLOBAL);
+    let region = Region::new(&INSTRUMENTED_SYSTEM);
     let out = f();
     let change = region.change();
     drop(out);
@@ -183,6 +382,26 @@ fn main() -> ExitCode {
     });
 
     let mut failed = 0;
+    assert_eq!(
+        Key::from_bytes([0; 32]).to_base64().len(),
+        44,
+        "a key is 44 characters of base64"
+    );
+    assert!(magic_key(0)
+        .to_base64()
+        .as_bytes()
+        .starts_with(MAGIC_BASE64));
+    let hygiene = key_hygiene_cases();
+    for case in &hygiene {
+        let ok = (case.holding_keys > 0) == case.control;
+        println!(
+            "{} {:55} {} freed blocks held key bytes",
+            if ok { "ok  " } else { "FAIL" },
+            case.name,
+            case.holding_keys
+        );
+        failed += usize::from(!ok);
+    }
     for case in &cases {
         let beyond = case.counted.saturating_sub(case.returned);
         let ok = beyond <= case.budget;
@@ -197,7 +416,8 @@ fn main() -> ExitCode {
         failed += usize::from(!ok);
     }
     // The plain closing line test runners and CI read.
-    println!("alloc: {} passed, {failed} failed", cases.len() - failed);
+    let total = cases.len() + hygiene.len();
+    println!("alloc: {} passed, {failed} failed", total - failed);
     if failed == 0 {
         ExitCode::SUCCESS
     } else {

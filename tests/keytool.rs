@@ -55,6 +55,7 @@ fn keytool(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
         .args(args)
         .env_remove("SESSION_KEYS")
         .env_remove("SESSION_SECRET")
+        .env_remove("SESSION_COOKIE")
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
@@ -200,6 +201,15 @@ fn derive_refuses_bad_input_with_the_reason() {
     );
     assert_eq!(in_argv.code, 2);
     assert!(in_argv.stdout.is_empty());
+    assert!(!in_argv.stderr.contains(SECRET), "{}", in_argv.stderr);
+    let as_option = keytool(
+        &["derive", "--salt", SALT_TEXT, "--secret", SECRET],
+        &[],
+        None,
+    );
+    assert_eq!(as_option.code, 2);
+    assert!(as_option.stderr.contains("set SESSION_SECRET"));
+    assert!(!as_option.stderr.contains(SECRET));
 
     let bad_params = keytool(
         &["derive", "--salt", SALT_TEXT, "--params", "fast"],
@@ -214,7 +224,7 @@ fn derive_refuses_bad_input_with_the_reason() {
 fn rotate_puts_a_fresh_key_first_and_keeps_the_current_ones() {
     let (a, b, c) = (key(1), key(2), key(3));
     let current = list(&[&a, &b, &c]);
-    let run = keytool(&["rotate", "--keys", &current], &[], None);
+    let run = keytool(&["rotate"], &[("SESSION_KEYS", &current)], None);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let ring = KeyRing::from_base64_list(run.field("SESSION_KEYS=")).unwrap();
     let keys: Vec<Key> = ring.keys().cloned().collect();
@@ -223,46 +233,134 @@ fn rotate_puts_a_fresh_key_first_and_keeps_the_current_ones() {
     assert_eq!(keys[1..], [a.clone(), b.clone(), c.clone()]);
     assert_eq!(run.field("new key id:"), keys[0].id().to_string());
     assert!(run.stdout.contains("To deploy"));
-    assert!(!run.stdout.contains("dropped"));
+    assert!(!run.stdout.contains("stops opening"));
 
-    // The list may come from SESSION_KEYS too.
-    let from_env = keytool(&["rotate"], &[("SESSION_KEYS", &current)], None);
-    assert_eq!(from_env.code, 0, "{}", from_env.stderr);
-    assert_eq!(
-        KeyRing::from_base64_list(from_env.field("SESSION_KEYS="))
-            .unwrap()
-            .len(),
-        4
-    );
+    // The list may come from standard input too, as a file or a pipe gives it.
+    let piped = keytool(&["rotate"], &[], Some(&format!("{current}\n")));
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    let ring = KeyRing::from_base64_list(piped.field("SESSION_KEYS=")).unwrap();
+    assert_eq!(ring.keys().skip(1).cloned().collect::<Vec<_>>(), [a, b, c]);
 }
 
 #[test]
-fn rotate_with_keep_drops_the_oldest_keys() {
+fn key_lists_and_cookies_on_the_command_line_are_refused_without_being_echoed() {
+    let (a, b) = (key(1), key(2));
+    let current = list(&[&a, &b]);
+    let value = Sealer::new(a.clone()).seal(&"x").unwrap();
+    for args in [
+        vec!["rotate", "--keys", current.as_str()],
+        vec!["rotate", "--keep", "2", &format!("--keys={current}")],
+        vec!["inspect", "--keys", current.as_str(), "session"],
+    ] {
+        let run = keytool(&args, &[("SESSION_COOKIE", &value)], None);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}");
+        assert!(
+            run.stderr.contains("--keys is not accepted"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("ps") && run.stderr.contains("SESSION_KEYS"));
+        assert!(!run.stderr.contains(&a.to_base64()), "{}", run.stderr);
+    }
+    let env = [("SESSION_KEYS", current.as_str())];
+    for args in [
+        vec!["inspect", "session", value.as_str()],
+        vec![
+            "inspect",
+            "--now",
+            "1",
+            "session",
+            &format!("session={value}"),
+        ],
+        // The value alone, in the name's place.
+        vec!["inspect", value.as_str()],
+        vec!["inspect", &format!("session={value}")],
+    ] {
+        let run = keytool(&args, &env, Some(""));
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}");
+        assert!(
+            run.stderr.contains("SESSION_COOKIE or standard input"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains(&value[..20]), "{}", run.stderr);
+    }
+    // A stray argument to rotate may be the list itself: not repeated either.
+    let stray = keytool(&["rotate", &current], &env, None);
+    assert_eq!(stray.code, 2);
+    assert!(!stray.stderr.contains(&a.to_base64()), "{}", stray.stderr);
+}
+
+#[test]
+fn rotate_with_keep_names_each_key_that_stops_opening_by_id_and_position() {
     let (a, b, c) = (key(1), key(2), key(3));
+    // An empty entry counts as a position, as in key list errors.
+    let current = format!("{},,{},{}", a.to_base64(), b.to_base64(), c.to_base64());
     let run = keytool(
-        &["rotate", "--keys", &list(&[&a, &b, &c]), "--keep", "2"],
-        &[],
+        &["rotate", "--keep", "2"],
+        &[("SESSION_KEYS", &current)],
         None,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let ring = KeyRing::from_base64_list(run.field("SESSION_KEYS=")).unwrap();
     assert_eq!(ring.len(), 2);
     assert_eq!(ring.keys().nth(1), Some(&a));
-    let dropped = run.field("dropped (by --keep 2):");
-    assert!(dropped.contains(&b.id().to_string()) && dropped.contains(&c.id().to_string()));
+    let stopping: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|line| line.contains("stops opening:"))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        stopping,
+        [
+            format!(
+                "stops opening: key id {}, key 3 of the current list",
+                b.id()
+            ),
+            format!(
+                "stops opening: key id {}, key 4 of the current list",
+                c.id()
+            ),
+        ]
+    );
+    assert!(run
+        .stdout
+        .contains("--keep 2 leaves out 2 of the current keys"));
+    assert!(run.stdout.contains("fails with UnknownKey"));
 
     let zero = keytool(
-        &["rotate", "--keys", &list(&[&a]), "--keep", "0"],
-        &[],
+        &["rotate", "--keep", "0"],
+        &[("SESSION_KEYS", &list(&[&a]))],
         None,
     );
     assert_eq!(zero.code, 2);
     let no_list = keytool(&["rotate"], &[], None);
     assert_eq!(no_list.code, 2);
     assert!(no_list.stderr.contains("SESSION_KEYS"));
-    let bad_list = keytool(&["rotate", "--keys", "nope"], &[], None);
+    let bad_list = keytool(&["rotate"], &[("SESSION_KEYS", "nope")], None);
     assert_eq!(bad_list.code, 1);
-    assert!(bad_list.stderr.contains("key #0 of the list"));
+    assert!(bad_list.stderr.contains("key 1 of the list"));
+}
+
+#[test]
+fn a_hex_key_in_the_list_is_refused_with_how_to_convert_it() {
+    let hex: String = (0..32u8)
+        .map(|b| format!("{:02x}", b.wrapping_mul(37)))
+        .collect();
+    let current = format!("{},{hex}", key(1).to_base64());
+    let run = keytool(&["rotate"], &[("SESSION_KEYS", &current)], None);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("key 2 of the list: key is 64 hex digits, but keys are base64"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(&hex[..16]));
+    assert!(run.stdout.is_empty());
 }
 
 #[test]
@@ -281,9 +379,9 @@ fn inspect_reports_key_times_reseal_and_payload_size() {
 
     let now = (created + 3_600).to_string();
     let run = keytool(
-        &["inspect", "--keys", &keys, "--now", &now, "session", &value],
-        &[],
-        None,
+        &["inspect", "--now", &now, "session"],
+        &[("SESSION_KEYS", &keys)],
+        Some(&format!("{value}\n")),
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
@@ -297,21 +395,15 @@ fn inspect_reports_key_times_reseal_and_payload_size() {
     assert!(run.field("needs reseal:").starts_with("yes"));
     assert_eq!(run.field("payload:"), format!("{payload_len} bytes"));
 
-    // Sealed by the primary, given as NAME=VALUE from SESSION_KEYS.
+    // Sealed by the primary, the cookie from SESSION_COOKIE and the key list piped in.
     let sealer = Sealer::new(KeyRing::from_base64_list(&keys).unwrap())
         .cookie_name("sid")
         .max_lifetime(Duration::from_secs(86_400));
     let value = sealer.seal_at(&"x", 1_700_000_000).unwrap();
     let run = keytool(
-        &[
-            "inspect",
-            "--now",
-            "1700000001",
-            "sid",
-            &format!("sid={value}"),
-        ],
-        &[("SESSION_KEYS", &keys)],
-        None,
+        &["inspect", "--now", "1700000001", "sid"],
+        &[("SESSION_COOKIE", &value)],
+        Some(&keys),
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.field("key id:"), format!("{} (primary)", new.id()));
@@ -323,6 +415,80 @@ fn inspect_reports_key_times_reseal_and_payload_size() {
         .field("expires:")
         .starts_with("1700086400 (2023-11-15 22:13:20 UTC)"));
     assert_eq!(run.field("needs reseal:"), "no");
+}
+
+#[test]
+fn inspect_reads_a_bare_value_a_pair_or_a_pasted_set_cookie_line() {
+    let k = key(4);
+    let keys = list(&[&k]);
+    let sealer = Sealer::new(k).cookie_name("__Host-sid");
+    let value = sealer.seal_at(&"x", 1_700_000_000).unwrap();
+    for input in [
+        value.clone(),
+        format!("  {value}\r\n"),
+        format!("__Host-sid={value}"),
+        format!("__Host-sid=\"{value}\""),
+        format!("Set-Cookie: __Host-sid={value}; Path=/; Secure; HttpOnly; SameSite=Lax"),
+        format!("set-cookie:__Host-sid={value};HttpOnly"),
+        format!("__Host-sid={value}; Path=/; Max-Age=86400"),
+        format!("{value}; HttpOnly"),
+    ] {
+        let run = keytool(
+            &["inspect", "--now", "1700000001", "__Host-sid"],
+            &[("SESSION_KEYS", &keys)],
+            Some(&input),
+        );
+        assert_eq!(run.code, 0, "{input:?}: {}", run.stderr);
+        assert_eq!(
+            run.field("created:"),
+            "1700000000 (2023-11-14 22:13:20 UTC)"
+        );
+    }
+
+    let run = keytool(
+        &["inspect", "--now", "1700000001", "__Host-sid"],
+        &[("SESSION_KEYS", &keys)],
+        Some(&format!("Set-Cookie: other={value}; HttpOnly")),
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("the cookie given is named \"other\", not \"__Host-sid\""),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(&value[..20]));
+
+    let two = keytool(
+        &["inspect", "__Host-sid"],
+        &[("SESSION_KEYS", &keys)],
+        Some(&format!("{value}\n{value}\n")),
+    );
+    assert_eq!(two.code, 1);
+    assert!(two.stderr.contains("more than one line"));
+}
+
+#[test]
+fn inspect_says_what_to_do_when_keys_and_cookie_would_both_need_standard_input() {
+    let k = key(1);
+    let value = Sealer::new(k.clone()).seal(&"x").unwrap();
+    let run = keytool(&["inspect", "session"], &[], Some(&value));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("standard input can carry only one"));
+    assert!(run
+        .stderr
+        .contains("set SESSION_KEYS and pipe the cookie in"));
+    assert!(run
+        .stderr
+        .contains("or set SESSION_COOKIE and pipe the key list in"));
+
+    let no_cookie = keytool(
+        &["inspect", "session"],
+        &[("SESSION_KEYS", &list(&[&k]))],
+        Some(" \n"),
+    );
+    assert_eq!(no_cookie.code, 2);
+    assert!(no_cookie.stderr.contains("no cookie: set SESSION_COOKIE"));
 }
 
 #[test]
@@ -341,8 +507,8 @@ fn inspect_converts_dates_across_centuries_and_leap_years() {
         let value = sealer.seal_at(&(), created).unwrap();
         let now = created.to_string();
         let run = keytool(
-            &["inspect", "--keys", &keys, "--now", &now, "session", &value],
-            &[],
+            &["inspect", "--now", &now, "session"],
+            &[("SESSION_KEYS", &keys), ("SESSION_COOKIE", &value)],
             None,
         );
         assert_eq!(run.code, 0, "{}", run.stderr);
@@ -358,9 +524,9 @@ fn inspect_says_why_a_value_does_not_open() {
     let value = sealer.seal_at(&"x", 1_700_000_000).unwrap();
     let inspect = |value: &str, name: &str, now: &str| {
         keytool(
-            &["inspect", "--keys", &keys, "--now", now, name, value],
-            &[],
-            None,
+            &["inspect", "--now", now, name],
+            &[("SESSION_KEYS", &keys)],
+            Some(value),
         )
     };
 
@@ -372,9 +538,14 @@ fn inspect_says_why_a_value_does_not_open() {
         "1700000001",
     );
     assert_eq!(run.code, 1);
-    assert!(run
-        .stderr
-        .contains("the value does not open: value did not authenticate"));
+    assert!(
+        run.stderr.contains(
+            "the value does not open: value did not authenticate: it was changed or cut \
+             short, or it was sealed for another cookie name than \"session\""
+        ),
+        "{}",
+        run.stderr
+    );
 
     let run = inspect(&value, "session", "1700000101");
     assert_eq!(run.code, 1);
@@ -396,7 +567,9 @@ fn inspect_says_why_a_value_does_not_open() {
 
     let run = inspect(&value, "other", "1700000001");
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("did not authenticate"));
+    assert!(run
+        .stderr
+        .contains("or it was sealed for another cookie name than \"other\""));
 
     let run = inspect("AAAA", "session", "1700000001");
     assert_eq!(run.code, 1);
@@ -407,23 +580,45 @@ fn inspect_says_why_a_value_does_not_open() {
 }
 
 #[test]
-fn usage_errors_exit_2_with_the_usage_text() {
-    for args in [
-        &[][..],
-        &["frobnicate"][..],
-        &["inspect", "--keys", "x"][..],
-        &["inspect", "--bogus", "1", "session", "v"][..],
-        &["generate", "extra"][..],
-        &["derive"][..],
+fn usage_errors_exit_2_with_a_short_usage_line() {
+    for (args, line) in [
+        (
+            &[][..],
+            "usage: keytool <generate | derive | rotate | inspect | help>",
+        ),
+        (&["frobnicate"][..], "usage: keytool <generate"),
+        (&["inspect"][..], "usage: SESSION_KEYS=... keytool inspect "),
+        (
+            &["inspect", "--bogus", "1", "session"][..],
+            "keytool inspect ",
+        ),
+        (
+            &["rotate", "--keep", "x"][..],
+            "usage: SESSION_KEYS=... keytool rotate [--keep <N>]",
+        ),
+        (&["generate", "extra"][..], "usage: keytool generate"),
+        (
+            &["derive"][..],
+            "usage: SESSION_SECRET=... keytool derive --salt <SALT>",
+        ),
     ] {
         let run = keytool(args, &[], None);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
-        assert!(run.stderr.contains("USAGE:"), "{args:?}");
+        assert!(
+            run.stderr.starts_with("error: "),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(line), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("Run `keytool help`"), "{args:?}");
+        // The short line, not the whole text.
+        assert!(!run.stderr.contains("COMMANDS:"), "{args:?}");
         assert!(run.stdout.is_empty(), "{args:?}");
     }
     let help = keytool(&["help"], &[], None);
     assert_eq!(help.code, 0);
-    for command in ["generate", "derive", "rotate", "inspect"] {
+    for command in ["generate", "derive", "rotate", "inspect", "SESSION_COOKIE"] {
         assert!(help.stdout.contains(command));
     }
+    assert!(!help.stdout.contains("--keys"));
 }

@@ -162,9 +162,9 @@ fn key_lists_round_trip_and_name_the_bad_entry() {
     assert_eq!(
         err,
         KeyError::ListEntry {
-            index: 2,
+            position: 3,
             reason: Box::new(KeyError::Base64)
         }
     );
-    assert!(err.to_string().starts_with("key #2 of the list: "));
+    assert!(err.to_string().starts_with("key 3 of the list: "));
 }
