@@ -598,8 +598,20 @@ fn inspect(args: &[String]) -> Outcome {
             "no"
         }
     );
+    println!("codec:        {}", codec_name(opened.codec_id()));
     println!("payload:      {} bytes", opened.value().len());
     Ok(())
+}
+
+/// The codec a value's header names, by its id (`Codec::ID`).
+fn codec_name(id: u8) -> String {
+    use sealed_session::{Codec, Postcard};
+    let builtin = [(1, "bincode"), (Postcard::ID, Postcard::NAME), (3, "json")];
+    match builtin.iter().find(|(builtin, _)| *builtin == id) {
+        Some((_, name)) => format!("{name} (id {id})"),
+        None if id >= 128 => format!("an application's own codec (id {id})"),
+        None => format!("unknown (id {id}, reserved)"),
+    }
 }
 
 /// The sealed value in `input`: a bare value, `NAME=VALUE`, or a `Set-Cookie` line with or

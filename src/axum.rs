@@ -61,7 +61,7 @@ type Validator<C> =
 
 /// What [`SessionLayer`] does when a session cannot be saved: most often a session whose
 /// cookie would be over 4096 bytes without chunking
-/// ([`SessionCookie::max_chunks`](crate::SessionCookie::max_chunks)). The error, naming the
+/// ([`SessionCookie::chunked`](crate::SessionCookie::chunked)). The error, naming the
 /// size and the limit, is logged at `error` level either way; a session is never dropped
 /// silently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

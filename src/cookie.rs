@@ -15,7 +15,7 @@ use percent_encoding::{AsciiSet, CONTROLS};
 use crate::chunk::{self, MAX_CHUNKS};
 use crate::cookie_header::{for_each_value, MAX_CANDIDATES};
 use crate::entries::Entries;
-use crate::error::{OpenError, SealError};
+use crate::error::{ConfigError, OpenError, SealError};
 use crate::sealer::MAX_COOKIE_SIZE;
 use crate::session::{
     CookieExpiry, OpenedSession, SealedSession, Session, SessionSealer, WritePlan,
@@ -127,7 +127,7 @@ pub enum WriteError {
     /// The cookie name holds a byte not allowed in a header (only possible with a
     /// [`SessionSealer`] that does not check its name).
     InvalidHeader,
-    /// With chunking on ([`SessionCookie::max_chunks`]), the session needs more cookies than
+    /// With chunking on ([`SessionCookie::chunked`]), the session needs more cookies than
     /// the configured cap.
     TooManyChunks {
         /// Bytes of name plus encoded value, before splitting.
@@ -185,8 +185,106 @@ fn valid_attribute(value: &str) -> bool {
 }
 
 impl<S: SessionSealer> SessionCookie<S> {
-    /// The session cookie of `sealer`, with the secure default attributes.
+    /// The session cookie of `sealer`, with the secure default attributes, in one cookie.
+    ///
+    /// # Panics
+    /// If the sealer's limit (name plus value) is over the 4096 bytes browsers keep: such a
+    /// cookie would be dropped by the browser without a word. Raise the limit only together
+    /// with chunking ([`chunked`](Self::chunked)); [`try_new`](Self::try_new) returns the error
+    /// instead.
+    #[track_caller]
+    #[allow(clippy::panic)] // a configuration mistake of the program, documented above
     pub fn new(sealer: S) -> Self {
+        match Self::try_new(sealer) {
+            Ok(cookies) => cookies,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`new`](Self::new), with an error for a sealer whose limit browsers would not keep.
+    pub fn try_new(sealer: S) -> Result<Self, ConfigError> {
+        let size = sealer.name().len().saturating_add(sealer.max_value_len());
+        if size > MAX_COOKIE_SIZE {
+            return Err(ConfigError::CookieTooLarge {
+                size,
+                max: MAX_COOKIE_SIZE,
+            });
+        }
+        Ok(Self::with_chunks(sealer, 1))
+    }
+
+    /// The session cookie of `sealer`, split over up to `max_chunks` cookies when it is too
+    /// large for one: `name`, `name.1`, ... `name.<max_chunks - 1>`, each at most 4096 bytes.
+    ///
+    /// The sealer's own size limit still bounds the whole value: raise it to match, for
+    /// example `Sealer::new(key).max_cookie_size(4 * MAX_COOKIE_SIZE)` with `max_chunks` 4.
+    /// A session that shrinks has its leftover chunk cookies expired in the same response;
+    /// destroying it expires every chunk cookie. A request whose chunks are missing, reordered,
+    /// mixed from two values or too many opens no session (the joined value is authenticated
+    /// as a whole). Sessions that fit one cookie are written without framing, so turning
+    /// chunking on or off keeps small sessions working.
+    ///
+    /// # Warning
+    /// Every chunk travels in the `Cookie` header of every request to the cookie's path. Many
+    /// servers and proxies limit one header to 8 or 16 KiB (nginx: 8 KiB by default) and
+    /// answer larger ones with an error: keep sessions small, and test the whole path before
+    /// relying on more than two chunks.
+    ///
+    /// # Panics
+    /// If `max_chunks` is 0 or over [`MAX_CHUNKS`](crate::MAX_CHUNKS): a constant of the
+    /// program, not input. [`try_chunked`](Self::try_chunked) returns the error instead.
+    ///
+    /// # Example
+    /// ```
+    /// use http::{header, HeaderMap, HeaderValue};
+    /// use sealed_session::{Key, Sealer, SessionCookie, MAX_COOKIE_SIZE};
+    ///
+    /// let sealer = Sealer::new(Key::generate()).max_cookie_size(3 * MAX_COOKIE_SIZE);
+    /// let cookies = SessionCookie::chunked(sealer, 3);
+    /// let session = cookies.load(&HeaderMap::new());
+    /// session.insert("notes", "n".repeat(6_000))?;
+    /// let set = cookies.set_cookie_values(&session)?;
+    /// assert_eq!(set.len(), 2); // `__Host-session` and `__Host-session.1`
+    ///
+    /// // The browser sends both back; the session opens whole.
+    /// let line = set
+    ///     .iter()
+    ///     .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+    ///     .collect::<Vec<_>>()
+    ///     .join("; ");
+    /// let mut request = HeaderMap::new();
+    /// request.insert(header::COOKIE, HeaderValue::from_str(&line)?);
+    /// assert_eq!(cookies.load(&request).get::<String>("notes")?.map(|n| n.len()), Some(6_000));
+    ///
+    /// // A sealer limit over 4096 bytes without chunking is refused: browsers would drop it.
+    /// let big = Sealer::new(Key::generate()).max_cookie_size(3 * MAX_COOKIE_SIZE);
+    /// assert!(SessionCookie::try_new(big).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[track_caller]
+    #[allow(clippy::panic)] // a programmer's constant, documented above
+    pub fn chunked(sealer: S, max_chunks: usize) -> Self {
+        match Self::try_chunked(sealer, max_chunks) {
+            Ok(cookies) => cookies,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`chunked`](Self::chunked), with an error for a chunk count out of range.
+    pub fn try_chunked(sealer: S, max_chunks: usize) -> Result<Self, ConfigError> {
+        if !(1..=MAX_CHUNKS).contains(&max_chunks) {
+            return Err(ConfigError::ChunkCount {
+                max_chunks,
+                max: MAX_CHUNKS,
+            });
+        }
+        if max_chunks == 1 {
+            return Self::try_new(sealer);
+        }
+        Ok(Self::with_chunks(sealer, max_chunks))
+    }
+
+    fn with_chunks(sealer: S, max_chunks: usize) -> Self {
         Self {
             sealer,
             attributes: Arc::new(Attributes {
@@ -196,7 +294,7 @@ impl<S: SessionSealer> SessionCookie<S> {
                 path: "/".to_owned(),
                 domain: None,
                 expiry: CookieExpiry::BrowserSession,
-                max_chunks: 1,
+                max_chunks,
             }),
         }
     }
@@ -290,61 +388,6 @@ impl<S: SessionSealer> SessionCookie<S> {
     /// [`Session::set_cookie_expiry`] overrides it for one response.
     pub fn expiry(mut self, expiry: CookieExpiry) -> Self {
         self.attrs().expiry = expiry;
-        self
-    }
-
-    /// Let a session too large for one cookie be split over up to `max_chunks` cookies:
-    /// `name`, `name.1`, ... `name.<max_chunks - 1>`, each at most 4096 bytes. Default 1: no
-    /// chunking, and a session over 4096 bytes is not saved (see [`WriteError`]).
-    ///
-    /// The sealer's own size limit still bounds the whole value: raise it to match, for
-    /// example `Sealer::new(key).max_cookie_size(4 * MAX_COOKIE_SIZE)` with `max_chunks(4)`.
-    /// A session that shrinks has its leftover chunk cookies expired in the same response;
-    /// destroying it expires every chunk cookie. A request whose chunks are missing, reordered,
-    /// mixed from two values or too many opens no session (the joined value is authenticated
-    /// as a whole). Sessions that fit one cookie are written without framing, so turning
-    /// chunking on or off keeps small sessions working.
-    ///
-    /// # Warning
-    /// Every chunk travels in the `Cookie` header of every request to the cookie's path. Many
-    /// servers and proxies limit one header to 8 or 16 KiB (nginx: 8 KiB by default) and
-    /// answer larger ones with an error: keep sessions small, and test the whole path before
-    /// relying on more than two chunks.
-    ///
-    /// # Panics
-    /// If `max_chunks` is 0 or over [`MAX_CHUNKS`](crate::MAX_CHUNKS): a constant of the
-    /// program, not input.
-    ///
-    /// # Example
-    /// ```
-    /// use http::{header, HeaderMap, HeaderValue};
-    /// use sealed_session::{Key, Sealer, SessionCookie, MAX_COOKIE_SIZE};
-    ///
-    /// let sealer = Sealer::new(Key::generate()).max_cookie_size(3 * MAX_COOKIE_SIZE);
-    /// let cookies = SessionCookie::new(sealer).max_chunks(3);
-    /// let session = cookies.load(&HeaderMap::new());
-    /// session.insert("notes", "n".repeat(6_000))?;
-    /// let set = cookies.set_cookie_values(&session)?;
-    /// assert_eq!(set.len(), 2); // `session` and `session.1`
-    ///
-    /// // The browser sends both back; the session opens whole.
-    /// let line = set
-    ///     .iter()
-    ///     .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
-    ///     .collect::<Vec<_>>()
-    ///     .join("; ");
-    /// let mut request = HeaderMap::new();
-    /// request.insert(header::COOKIE, HeaderValue::from_str(&line)?);
-    /// assert_eq!(cookies.load(&request).get::<String>("notes")?.map(|n| n.len()), Some(6_000));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    #[track_caller]
-    #[allow(clippy::panic)] // a programmer's constant, documented above
-    pub fn max_chunks(mut self, max_chunks: usize) -> Self {
-        if !(1..=MAX_CHUNKS).contains(&max_chunks) {
-            panic!("max_chunks must be 1 to {MAX_CHUNKS}, got {max_chunks}");
-        }
-        self.attrs().max_chunks = max_chunks;
         self
     }
 

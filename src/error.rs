@@ -374,6 +374,21 @@ pub enum ConfigError {
         /// The name given.
         name: String,
     },
+    /// A session cookie without chunking whose sealer may write more than browsers keep
+    /// (4096 bytes, name plus value): browsers would drop it without a word.
+    CookieTooLarge {
+        /// The sealer's limit, name plus value, in bytes.
+        size: usize,
+        /// What browsers keep.
+        max: usize,
+    },
+    /// A chunk count of 0 or over [`MAX_CHUNKS`](crate::MAX_CHUNKS).
+    ChunkCount {
+        /// The count asked for.
+        max_chunks: usize,
+        /// The largest allowed.
+        max: usize,
+    },
     /// The clock-skew leeway is over [`MAX_LEEWAY`](crate::MAX_LEEWAY).
     LeewayTooLarge {
         /// The leeway asked for, in seconds.
@@ -390,6 +405,14 @@ impl fmt::Display for ConfigError {
                 f,
                 "invalid cookie name {name:?}: use 1 to 256 characters from letters, digits and !#$&'*+-.^_`|~"
             ),
+            Self::CookieTooLarge { size, max } => write!(
+                f,
+                "the sealer writes cookies of up to {size} bytes, over the {max} bytes browsers \
+                 keep: lower max_cookie_size or use SessionCookie::chunked"
+            ),
+            Self::ChunkCount { max_chunks, max } => {
+                write!(f, "max_chunks must be 1 to {max}, got {max_chunks}")
+            }
             Self::LeewayTooLarge { seconds, max } => write!(
                 f,
                 "clock-skew leeway of {seconds} s is over the limit of {max} s"

@@ -610,9 +610,9 @@ impl<C: Codec> Session<C> {
     }
 
     /// Record what the request brought: how many chunk cookies it carried (see
-    /// [`SessionCookie::max_chunks`]) and the clock's reading when its cookie was checked.
+    /// [`SessionCookie::chunked`]) and the clock's reading when its cookie was checked.
     ///
-    /// [`SessionCookie::max_chunks`]: crate::SessionCookie::max_chunks
+    /// [`SessionCookie::chunked`]: crate::SessionCookie::chunked
     pub(crate) fn set_request(&self, chunks: usize, time: Option<u64>) {
         if chunks == 0 && time.is_none() {
             return; // what a new state holds already

@@ -11,6 +11,8 @@ mod frozen;
 mod keys;
 #[path = "core/lifetimes.rs"]
 mod lifetimes;
+#[path = "core/nonces.rs"]
+mod nonces;
 #[path = "core/properties.rs"]
 mod properties;
 #[path = "core/rotation.rs"]

@@ -1,5 +1,6 @@
 //! Hardening features of the HTTP layer: sessions too large for a cookie (the error path and
-//! opt-in chunking over several cookies) and revocation through the layer's validator hook.
+//! opt-in chunking over several cookies), revocation through the layer's validator hook, and
+//! cookies planted beside the session's (cookie tossing).
 #![cfg(feature = "axum")]
 
 // The example is compiled in as a module so that the tests drive the exact code it shows.
@@ -17,6 +18,8 @@ mod chunking;
 mod large;
 #[path = "hardening/revocation.rs"]
 mod revocation;
+#[path = "hardening/tossing.rs"]
+mod tossing;
 
 use axum::body::Body;
 use axum::http::Response;

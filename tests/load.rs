@@ -47,7 +47,7 @@ fn sealer(ring: impl Into<KeyRing>, now: u64) -> Sealer {
 }
 
 fn cookie_for(sealer: Sealer) -> SessionCookie<Sealer> {
-    SessionCookie::new(sealer).max_chunks(MAX_CHUNKS)
+    SessionCookie::chunked(sealer, MAX_CHUNKS)
 }
 
 /// The data of user `id`'s session: big users' payloads need chunking.

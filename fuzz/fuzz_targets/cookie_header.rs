@@ -34,8 +34,8 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     let sealer = Sealer::with_codec(primary(), Bincode)
         .clock(clock)
         .max_cookie_size(CHUNKS * MAX_COOKIE_SIZE);
-    let plain = SessionCookie::new(sealer.clone());
-    let chunked = SessionCookie::new(sealer).max_chunks(CHUNKS);
+    let plain = SessionCookie::new(sealer.clone().max_cookie_size(MAX_COOKIE_SIZE));
+    let chunked = SessionCookie::chunked(sealer, CHUNKS);
     let blob: String = (0..7_000u32)
         .map(|i| char::from(b'a' + (i % 26) as u8))
         .collect();

@@ -15,7 +15,8 @@ use base64::Engine as _;
 use crypto_secretbox::aead::generic_array::GenericArray;
 use crypto_secretbox::aead::{AeadInPlace as _, KeyInit as _};
 use crypto_secretbox::XSalsa20Poly1305;
-use rand::RngCore as _;
+use rand::rngs::OsRng;
+use rand::TryRngCore as _;
 use zeroize::Zeroizing;
 
 use crate::error::{Malformed, OpenError, SealError};
@@ -47,8 +48,12 @@ pub(super) fn seal(
     // Room for the tag in front, as crypto_secretbox_easy lays it out.
     let mut boxed = Zeroizing::new(vec![0u8; TAG_LEN]);
     write(&mut boxed)?;
+    // From the operating system on every seal, never an in-process generator that a fork
+    // copies: see the native envelope.
     let mut nonce = [0u8; NONCE_LEN];
-    rand::rng().fill_bytes(&mut nonce);
+    OsRng
+        .try_fill_bytes(&mut nonce)
+        .map_err(|_| SealError::Random)?;
     let tag = cipher(key)
         .encrypt_in_place_detached(GenericArray::from_slice(&nonce), b"", &mut boxed[TAG_LEN..])
         .map_err(|_| SealError::Encrypt)?;

@@ -32,7 +32,7 @@ fn sealer() -> Sealer {
 }
 
 fn cookies() -> SessionCookie<Sealer> {
-    SessionCookie::new(sealer()).max_chunks(CAP)
+    SessionCookie::chunked(sealer(), CAP)
 }
 
 /// The `Set-Cookie` values `cookies` writes for `session`, as text.
@@ -156,7 +156,10 @@ async fn an_unchunked_cookie_keeps_opening_after_chunking_is_turned_on() {
             "/set",
             get(|s: Session| async move { s.insert("blob", "b".repeat(100)).unwrap() }),
         )
-        .layer(SessionLayer::new(sealer()));
+        // The same key and name with the browser's limit: a layer without chunking.
+        .layer(SessionLayer::new(
+            Sealer::new(key_a()).cookie_name("session"),
+        ));
     let set = set_cookies(&send(&plain, "/set", None).await);
     assert_eq!(len_with(&app(), &cookie_header(&set)).await, "100");
 }
@@ -279,7 +282,7 @@ fn a_session_needing_more_chunks_than_the_cap_is_an_error_naming_the_numbers() {
     session.insert("blob", "b".repeat(20_000)).unwrap();
     // The sealer's own limit is hit first here; with a larger one, the chunk cap is.
     assert!(cookies.set_cookie_values(&session).is_err());
-    let roomy = SessionCookie::new(sealer().max_cookie_size(64 * 1024)).max_chunks(CAP);
+    let roomy = SessionCookie::chunked(sealer().max_cookie_size(64 * 1024), CAP);
     let session = roomy.load(&HeaderMap::new());
     session.insert("blob", "b".repeat(20_000)).unwrap();
     let err = roomy.set_cookie_values(&session).unwrap_err();
@@ -322,7 +325,7 @@ fn a_chunked_session_past_its_absolute_lifetime_has_every_chunk_expired() {
     let sealer = sealer()
         .max_lifetime(Duration::from_secs(100))
         .clock(clock.clone());
-    let cookies = SessionCookie::new(sealer).max_chunks(CAP);
+    let cookies = SessionCookie::chunked(sealer, CAP);
     let session = cookies.load(&HeaderMap::new());
     session.insert("blob", "b".repeat(6_000)).unwrap();
     let set = set_cookie_lines(&cookies, &session);
@@ -342,12 +345,12 @@ fn a_chunked_session_past_its_absolute_lifetime_has_every_chunk_expired() {
 
 #[test]
 fn a_value_sealed_with_another_key_never_opens_through_chunks() {
-    let other = SessionCookie::new(
+    let other = SessionCookie::chunked(
         Sealer::new(Key::from_bytes([9; 32]))
             .cookie_name("session")
             .max_cookie_size(CAP * MAX_COOKIE_SIZE),
-    )
-    .max_chunks(CAP);
+        CAP,
+    );
     let session = other.load(&HeaderMap::new());
     session.insert("blob", "b".repeat(6_000)).unwrap();
     let set = set_cookie_lines(&other, &session);
@@ -360,7 +363,7 @@ fn a_value_sealed_with_another_key_never_opens_through_chunks() {
 fn a_large_fastify_format_session_round_trips_over_chunks() {
     use sealed_session::FastifySealer;
     let sealer = FastifySealer::new(key_a()).max_cookie_size(CAP * MAX_COOKIE_SIZE);
-    let cookies = SessionCookie::new(sealer).max_chunks(CAP);
+    let cookies = SessionCookie::chunked(sealer, CAP);
     let session = cookies.load(&HeaderMap::new());
     session.insert("blob", "b".repeat(6_000)).unwrap();
     let set = set_cookie_lines(&cookies, &session);
@@ -371,4 +374,30 @@ fn a_large_fastify_format_session_round_trips_over_chunks() {
         again.get::<String>("blob").unwrap().map(|b| b.len()),
         Some(6_000)
     );
+}
+
+#[test]
+fn a_sealer_limit_over_4096_bytes_without_chunking_is_refused() {
+    // Browsers drop a cookie over 4096 bytes silently: such a cookie helper is not built.
+    let err = SessionCookie::try_new(sealer()).unwrap_err();
+    assert_eq!(
+        err,
+        sealed_session::ConfigError::CookieTooLarge {
+            size: CAP * MAX_COOKIE_SIZE,
+            max: MAX_COOKIE_SIZE
+        }
+    );
+    assert!(err.to_string().contains("SessionCookie::chunked"), "{err}");
+    assert!(SessionCookie::try_chunked(sealer(), 1).is_err());
+    assert!(SessionCookie::try_chunked(sealer(), CAP).is_ok());
+    assert!(SessionCookie::try_new(Sealer::new(key_a()).cookie_name("session")).is_ok());
+    for bad in [0, sealed_session::MAX_CHUNKS + 1] {
+        assert!(SessionCookie::try_chunked(sealer(), bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+#[should_panic(expected = "over the 4096 bytes browsers keep")]
+fn a_layer_over_a_sealer_browsers_cannot_keep_panics_at_start_up() {
+    let _ = SessionLayer::new(sealer());
 }

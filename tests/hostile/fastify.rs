@@ -102,7 +102,7 @@ proptest! {
         lines in proptest::collection::vec(crate::http_path::cookie_line(), 0..4),
     ) {
         let headers = crate::http_path::headers(&lines);
-        for cookies in [SessionCookie::new(sealer()), SessionCookie::new(sealer()).max_chunks(4)] {
+        for cookies in [SessionCookie::new(sealer()), SessionCookie::chunked(sealer(), 4)] {
             let session = cookies.load(&headers);
             prop_assert!(session.is_empty());
             session.insert("seen", 1u8).unwrap();

@@ -12,16 +12,18 @@ const CHUNKS: usize = 4;
 
 fn sealer() -> Sealer {
     Sealer::new(Key::from_bytes([0x41; 32]))
+        .cookie_name("session")
         .clock(ManualClock::new(NOW))
         .max_cookie_size(CHUNKS * MAX_COOKIE_SIZE)
 }
 
+/// Without chunking, at the browser's limit.
 fn plain() -> SessionCookie<Sealer> {
-    SessionCookie::new(sealer())
+    SessionCookie::new(sealer().max_cookie_size(MAX_COOKIE_SIZE))
 }
 
 fn chunked() -> SessionCookie<Sealer> {
-    SessionCookie::new(sealer()).max_chunks(CHUNKS)
+    SessionCookie::chunked(sealer(), CHUNKS)
 }
 
 /// A valid chunked session's cookies, `(name, value)`, and the blob it holds.
