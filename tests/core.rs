@@ -15,6 +15,8 @@ mod lifetimes;
 mod nonces;
 #[path = "core/properties.rs"]
 mod properties;
+#[path = "core/redaction.rs"]
+mod redaction;
 #[path = "core/rotation.rs"]
 mod rotation;
 #[path = "core/round_trip.rs"]

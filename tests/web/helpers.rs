@@ -457,3 +457,48 @@ fn an_empty_cookie_value_is_no_cookie() {
     assert!(session.is_empty());
     assert!(!logs.contains("WARN"), "{logs}");
 }
+
+#[test]
+fn a_host_prefix_in_any_case_gets_the_attributes_it_demands() {
+    // Chromium recognises `__host-` and `__secure-` without regard to case, and drops such a
+    // cookie set without the attributes the prefix demands.
+    for (name, host) in [
+        ("__host-sid", true),
+        ("__HOST-sid", true),
+        ("__secure-sid", false),
+    ] {
+        let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name(name))
+            .secure(false)
+            .path("/app")
+            .domain("example.com");
+        let set_cookie = sealed_cookie(&cookies, 1);
+        let attrs = attributes(&set_cookie);
+        assert!(attrs.iter().any(|a| a == "Secure"), "{set_cookie}");
+        if host {
+            assert_eq!(attribute(&set_cookie, "Path").as_deref(), Some("/"));
+            assert_eq!(attribute(&set_cookie, "Domain"), None, "{set_cookie}");
+        }
+    }
+}
+
+#[cfg(feature = "json")]
+#[test]
+fn a_payload_that_does_not_decode_is_logged_without_its_data() {
+    let sealer = Sealer::new(key_a())
+        .cookie_name("session")
+        .codec(sealed_session::Json);
+    let now = sealer.now();
+    // Authentic, but a string where the session's object should be: serde_json's own message
+    // would quote it.
+    let value = sealer
+        .seal_bytes_at(br#""alice@example.com""#, now, now)
+        .unwrap();
+    let cookies = SessionCookie::new(sealer);
+    let (session, logs) = capture_logs(|| cookies.load(&headers(&[&format!("session={value}")])));
+    assert!(session.is_empty());
+    assert!(logs.contains("WARN"), "{logs}");
+    assert!(
+        !logs.contains("alice") && !logs.contains("example.com"),
+        "{logs}"
+    );
+}
