@@ -113,7 +113,7 @@ pub(crate) fn split(
 /// At most this many framed first cookies (`name=<n>.…`) are joined with their chunks per
 /// request, whatever they then open to: each join copies up to the sealer's whole limit, so
 /// this bounds the work a request full of planted first cookies can cause.
-pub(crate) const MAX_JOINS: usize = 4 * MAX_CANDIDATES;
+pub(crate) const MAX_JOINS: usize = 2 * MAX_CANDIDATES;
 
 /// What a request carried for a chunked session cookie.
 #[derive(Debug, Default)]
@@ -178,38 +178,28 @@ impl Incoming {
     }
 
     /// The whole values to try opening, in the order their first cookies were sent: each first
-    /// cookie joined with the chunks its prefix asks for, or as it is when unframed. Joins that
+    /// cookie joined with the chunks its prefix asks for, or as it is when unframed. A join that
     /// cannot work (a count over `max_chunks`, a missing chunk, a joined length over
-    /// `max_value_len`) are logged and skipped; after [`MAX_JOINS`] joins the rest are skipped.
+    /// `max_value_len`) comes as `Err` with the reason; after [`MAX_JOINS`] joins the rest of
+    /// the framed cookies are skipped.
     pub(crate) fn values(
         &self,
         max_chunks: usize,
         max_value_len: usize,
-        name: &str,
-    ) -> impl Iterator<Item = Cow<'_, str>> + '_ {
-        let name = name.to_owned();
+    ) -> impl Iterator<Item = Result<Cow<'_, str>, &'static str>> + '_ {
         let mut joins = 0;
         self.firsts.iter().filter_map(move |first| {
             if !is_framed(first) {
-                return Some(Cow::Borrowed(first.as_str()));
+                return Some(Ok(Cow::Borrowed(first.as_str())));
             }
             if joins == MAX_JOINS {
                 return None;
             }
-            match join(first, &self.chunks, max_chunks, max_value_len) {
-                Ok(value) => {
-                    joins += 1;
-                    Some(Cow::Owned(value))
-                }
-                Err(reason) => {
-                    tracing::warn!(
-                        cookie = name.as_str(),
-                        reason,
-                        "chunked session cookie refused; new session"
-                    );
-                    None
-                }
+            let joined = join(first, &self.chunks, max_chunks, max_value_len);
+            if joined.is_ok() {
+                joins += 1;
             }
+            Some(joined.map(Cow::Owned))
         })
     }
 }
@@ -301,8 +291,8 @@ mod tests {
         assert_eq!(parts[0].1.as_bytes()[..2], *b"3.");
         assert_eq!(parts[1].0, "session.1");
         let incoming = read(&headers(&parts), "session", 4);
-        let joined: Vec<_> = incoming.values(4, 64 * 1024, "session").collect();
-        assert_eq!(joined, [value]);
+        let joined: Vec<_> = incoming.values(4, 64 * 1024).collect();
+        assert_eq!(joined, [Ok(value.into())]);
         assert_eq!(incoming.chunk_cookies, 3);
     }
 

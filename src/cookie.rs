@@ -414,24 +414,31 @@ impl<S: SessionSealer> SessionCookie<S> {
         let codec = self.sealer.session_codec().clone();
         let max_value_len = self.sealer.max_value_len();
         let mut attempt = Attempt::default();
-        let mut try_open = |value: &str| attempt.try_open(&self.sealer, value, max_value_len);
         let mut chunk_cookies = 0;
         let mut had_cookie = false;
         if self.attributes.max_chunks > 1 {
             let incoming = chunk::read(headers, name, self.attributes.max_chunks);
             chunk_cookies = incoming.chunk_cookies;
             had_cookie = incoming.has_first();
-            for value in incoming.values(self.attributes.max_chunks, max_value_len, name) {
-                if try_open(&value).is_break() {
+            for value in incoming.values(self.attributes.max_chunks, max_value_len) {
+                let tried = match value {
+                    Ok(value) => attempt.try_open(&self.sealer, &value, max_value_len),
+                    Err(reason) => {
+                        attempt.refuse_join(name, reason);
+                        ControlFlow::Continue(())
+                    }
+                };
+                if tried.is_break() {
                     break;
                 }
             }
         } else {
             for_each_value(headers, name, |value| {
                 had_cookie = true;
-                try_open(&value)
+                attempt.try_open(&self.sealer, &value, max_value_len)
             });
         }
+        attempt.log_the_rest(name);
         if attempt.also_opened > 0 {
             tracing::warn!(
                 cookie = name,
@@ -836,6 +843,12 @@ struct Attempt {
     also_opened: usize,
     /// Tries that reached the cipher: the work [`MAX_CANDIDATES`] bounds.
     deciphered: usize,
+    /// Values that did not open (or chunked values that could not be joined). Only the first is
+    /// logged with its reason, the rest in one line: a request can carry thousands of junk
+    /// values, and one line each would let any client multiply the server's logs.
+    refused: usize,
+    /// Whether one of the refused values after the first looked tampered with or forged.
+    suspicious: bool,
     /// The clock's reading, taken at the first try that needs it.
     now: Option<u64>,
 }
@@ -866,10 +879,21 @@ impl Attempt {
                 }
             }
             Err(e) => {
-                log_unopened(sealer.name(), &e);
                 if e.reached_cipher() {
                     self.deciphered += 1;
                 }
+                let suspicious =
+                    !matches!(e, OpenError::Expired { .. } | OpenError::Revoked { .. });
+                if self.refused == 0 {
+                    if suspicious {
+                        tracing::warn!(cookie = sealer.name(), reason = %e, "session cookie did not open; new session");
+                    } else {
+                        tracing::debug!(cookie = sealer.name(), reason = %e, "session cookie did not open; new session");
+                    }
+                } else {
+                    self.suspicious |= suspicious;
+                }
+                self.refused += 1;
             }
         }
         if self.deciphered == MAX_CANDIDATES {
@@ -878,17 +902,39 @@ impl Attempt {
             ControlFlow::Continue(())
         }
     }
-}
 
-/// Log why a session cookie did not open: `warn` where the value looks tampered with, forged
-/// or out of place, `debug` where it simply ran out.
-fn log_unopened(name: &str, error: &OpenError) {
-    match error {
-        OpenError::Expired { .. } | OpenError::Revoked { .. } => {
-            tracing::debug!(cookie = name, reason = %error, "session cookie did not open; new session");
+    /// A chunked value that could not be joined (a missing chunk, a count out of range).
+    fn refuse_join(&mut self, name: &str, reason: &'static str) {
+        if self.refused == 0 {
+            tracing::warn!(
+                cookie = name,
+                reason,
+                "chunked session cookie refused; new session"
+            );
+        } else {
+            self.suspicious = true;
         }
-        _ => {
-            tracing::warn!(cookie = name, reason = %error, "session cookie did not open; new session");
+        self.refused += 1;
+    }
+
+    /// One line for the refused values after the first, if there were any.
+    fn log_the_rest(&self, name: &str) {
+        let more = self.refused.saturating_sub(1);
+        if more == 0 {
+            return;
+        }
+        if self.suspicious {
+            tracing::warn!(
+                cookie = name,
+                more,
+                "more cookies of the session's name did not open"
+            );
+        } else {
+            tracing::debug!(
+                cookie = name,
+                more,
+                "more cookies of the session's name did not open"
+            );
         }
     }
 }

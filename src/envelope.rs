@@ -57,26 +57,33 @@ thread_local! {
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Capacity the working buffer starts with: the decoded size of a 4096-byte cookie value and
-/// more. Sealing a value that fits in a browser cookie then never grows the buffer; growing it
-/// would free the old allocation, with the plaintext written so far, without wiping it.
+/// Capacity the working buffer has at least: the decoded size of a 4096-byte cookie value and
+/// more. Larger limits (chunked sessions) reserve what they need before anything is written.
 const SCRATCH_CAPACITY: usize = 4096;
 
-/// Run `f` with an empty working buffer, and wipe what it wrote afterwards.
-fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
-    fn run<R>(buf: &mut Vec<u8>, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+/// Run `f` with an empty working buffer of at least `capacity` bytes, and wipe what it wrote
+/// afterwards. `capacity` must cover everything `f` writes: a buffer that grows while `f` runs
+/// frees its old block, holding what was written so far, without wiping it.
+fn with_scratch<R>(capacity: usize, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    fn run<R>(buf: &mut Vec<u8>, capacity: usize, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
         buf.clear();
-        buf.reserve(SCRATCH_CAPACITY);
+        // The old block, if this grows it, was wiped when its last call returned.
+        buf.reserve(capacity.max(SCRATCH_CAPACITY));
         let out = f(buf);
         buf.as_mut_slice().zeroize();
         buf.clear();
         out
     }
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => run(&mut buf, f),
+        Ok(mut buf) => run(&mut buf, capacity, f),
         // Re-entered (a codec that seals while sealing): use a fresh buffer.
-        Err(_) => run(&mut Vec::new(), f),
+        Err(_) => run(&mut Vec::new(), capacity, f),
     })
+}
+
+/// Bytes a base64url text of `len` characters decodes to, at most.
+const fn decoded_len(len: usize) -> usize {
+    len / 4 * 3 + 3
 }
 
 /// Build the AAD (header || cookie name) on the stack. A name over [`MAX_NAME_LEN`] is an
@@ -132,6 +139,7 @@ pub(crate) fn seal_append<E>(
     ring: &KeyRing,
     cookie_name: &[u8],
     codec_id: u8,
+    max_value_len: usize,
     times: Times,
     write_payload: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     out: &mut String,
@@ -144,6 +152,7 @@ pub(crate) fn seal_append<E>(
         ring.primary(),
         cookie_name,
         codec_id,
+        max_value_len,
         times,
         &nonce,
         write_payload,
@@ -152,17 +161,20 @@ pub(crate) fn seal_append<E>(
 }
 
 /// [`seal_append`] with a given nonce and key: for frozen test vectors only. A nonce must never
-/// repeat under one key.
+/// repeat under one key. `max_value_len`, the longest value the caller will accept, sizes the
+/// working buffer so that a payload that fits never makes it grow.
+#[allow(clippy::too_many_arguments)] // the envelope's inputs, each a distinct part of the format
 pub(crate) fn seal_with_nonce<E>(
     key: &Key,
     cookie_name: &[u8],
     codec_id: u8,
+    max_value_len: usize,
     times: Times,
     nonce: &[u8; NONCE_LEN],
     write_payload: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     out: &mut String,
 ) -> Result<(), SealFailure<E>> {
-    with_scratch(|buf| {
+    with_scratch(decoded_len(max_value_len), |buf| {
         let mut header = [0u8; HEADER_LEN];
         header[0] = VERSION;
         header[1..5].copy_from_slice(&key.id().to_bytes());
@@ -209,7 +221,7 @@ pub(crate) fn open<R>(
     if value.is_empty() {
         return Err(OpenError::Malformed(Malformed::Empty));
     }
-    with_scratch(|buf| {
+    with_scratch(decoded_len(value.len()), |buf| {
         // Canonical base64url only: no padding, no white space, zero trailing bits.
         URL_SAFE_NO_PAD
             .decode_append(value, buf)
@@ -287,6 +299,7 @@ mod tests {
             ring().primary(),
             b"session",
             CODEC,
+            4096,
             times,
             &[0x24; 24],
             |b| {
@@ -355,6 +368,7 @@ mod tests {
                 &key,
                 &name,
                 CODEC,
+                4096,
                 times,
                 &[7; 24],
                 |b| {
@@ -394,6 +408,7 @@ mod tests {
             ring().primary(),
             &long,
             CODEC,
+            4096,
             Times {
                 created_at: 1,
                 expires_at: 2,
@@ -413,6 +428,7 @@ mod tests {
             ring().primary(),
             &long[..MAX_NAME_LEN],
             CODEC,
+            4096,
             Times {
                 created_at: 1,
                 expires_at: 2,

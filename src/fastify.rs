@@ -250,7 +250,7 @@ impl FastifySealer {
             }
         };
         object.insert(FASTIFY_TS_FIELD.to_owned(), Value::from(ts));
-        let raw = envelope::seal(self.ring.primary(), |buf| {
+        let raw = envelope::seal(self.ring.primary(), self.max_value_len(), |buf| {
             serde_json::to_writer(buf, &object)
                 .map_err(|e| SealError::Encode(json_error("the value did not serialize", &e)))
         })?;
@@ -418,7 +418,7 @@ impl SessionSealer for FastifySealer {
             .map(|(key, value)| (key.as_str(), value.as_slice()))
             .chain(iter::once((FASTIFY_TS_FIELD, ts.as_bytes())))
             .chain(after.map(|(key, value)| (key.as_str(), value.as_slice())));
-        let value = envelope::seal(self.ring.primary(), |buf| {
+        let value = envelope::seal(self.ring.primary(), self.max_value_len(), |buf| {
             write_json_object(members, buf).map_err(SealError::Encode)
         })?;
         let expires_at = now.saturating_add(self.expiry).saturating_sub(1);

@@ -20,6 +20,10 @@ pub const SALT_LEN: usize = 16;
 /// Shortest secret [`Key::derive`] accepts, in bytes.
 pub const MIN_SECRET_LEN: usize = 32;
 
+/// The most bytes [`Key::from_base64`] decodes (into a buffer on the stack): any text longer is
+/// not a key, and is refused by its length alone.
+const MAX_DECODED_KEY_TEXT: usize = 1024;
+
 /// The message the key id MACs; changing it would change every key id.
 const KEY_ID_MESSAGE: &[u8] = b"sealed-session key-id v1";
 
@@ -190,8 +194,17 @@ impl Key {
             (false, true) => &STANDARD,
             (false, false) => &STANDARD_NO_PAD,
         };
-        let decoded = Zeroizing::new(engine.decode(text).map_err(|_| KeyError::Base64)?);
-        Self::from_slice(&decoded)
+        // Decoded into a buffer of our own, wiped when it goes: `decode` would allocate a
+        // vector and, when a typo stops it partway, free it holding the key bytes read so far.
+        // Text too long for the buffer is no key, and is not decoded at all.
+        let mut decoded = Zeroizing::new([0u8; MAX_DECODED_KEY_TEXT]);
+        match engine.decode_slice(text, &mut decoded[..]) {
+            Ok(len) => Self::from_slice(&decoded[..len]),
+            Err(base64::DecodeSliceError::OutputSliceTooSmall) => Err(KeyError::Length {
+                len: text.trim_end_matches('=').len() * 3 / 4,
+            }),
+            Err(base64::DecodeSliceError::DecodeError(_)) => Err(KeyError::Base64),
+        }
     }
 
     /// The key as standard, padded base64 (44 characters): the form key lists use.

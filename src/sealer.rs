@@ -324,6 +324,7 @@ impl<C: Codec> Sealer<C> {
             &self.ring,
             self.cookie_name.as_bytes(),
             C::ID,
+            self.max_value_len(),
             times,
             write_payload,
             out,

@@ -315,6 +315,9 @@ fn with_encoded<C: Codec, T: Serialize + ?Sized, R>(
         f: impl FnOnce(&[u8]) -> R,
     ) -> Result<R, CodecError> {
         buf.clear();
+        // Room first: a buffer that grows while the codec writes frees its old block, holding
+        // the value's first bytes, without wiping it. Values up to this size never make it grow.
+        buf.reserve(ENCODED_KEPT_CAPACITY);
         let out = codec.encode(value, buf).map(|()| f(buf));
         if buf.capacity() > ENCODED_KEPT_CAPACITY {
             buf.zeroize(); // the whole capacity, before it is freed

@@ -215,6 +215,66 @@ fn key_hygiene_cases() -> Vec<Wiped> {
         "drop a ring of 40 keys",
         freed_blocks_holding_keys(|| drop(ring)),
     );
+    // A key an operator mistyped: the decoder stops partway through the key's bytes.
+    let typed = magic_key(5).to_base64();
+    let typos = Zeroizing::new(vec![
+        format!("{}A", &typed[..typed.len() - 1]),
+        format!("{}!{}", &typed[..40], &typed[40..]),
+        format!("{typed}="),
+        format!("{},{}", magic_key(6).to_base64(), &typed[..typed.len() - 2]),
+    ]);
+    case(
+        "Key::from_base64 and from_base64_list refusing mistyped keys",
+        freed_blocks_holding_keys(|| {
+            for typo in typos.iter() {
+                Key::from_base64(typo).unwrap_err();
+                KeyRing::from_base64_list(typo).unwrap_err();
+            }
+        }),
+    );
+    // The plaintext of a session is scanned for too: its first entry holds the magic bytes, and
+    // its second is large enough to outgrow a buffer sized for one cookie once the first is in.
+    let encode = |value: &Vec<u8>| {
+        let mut encoded = Vec::new();
+        sealed_session::Codec::encode(&sealed_session::Postcard, value, &mut encoded).unwrap();
+        encoded
+    };
+    let entries: sealed_session::Entries = [
+        ("a".to_owned(), encode(&magic_key(7).as_bytes().to_vec())),
+        ("b".to_owned(), encode(&vec![b'y'; 8_000])),
+    ]
+    .into();
+    let chunked = Sealer::new(magic_key(8)).max_cookie_size(3 * 4096);
+    case(
+        "seal a 9 KB session on a fresh thread (its working buffer new)",
+        freed_blocks_holding_keys(|| {
+            std::thread::scope(|scope| {
+                scope
+                    .spawn(|| {
+                        use sealed_session::SessionSealer as _;
+                        chunked.seal_session(&entries, 1_000, 1_000).unwrap()
+                    })
+                    .join()
+                    .unwrap()
+            })
+        }),
+    );
+    let small_secret = magic_key(9).as_bytes().to_vec();
+    case(
+        "Session::insert of a value on a fresh thread (its encoding buffer new)",
+        freed_blocks_holding_keys(|| {
+            std::thread::scope(|scope| {
+                scope
+                    .spawn(|| {
+                        let session: sealed_session::Session = sealed_session::Session::default();
+                        session.insert("secret", &small_secret).unwrap();
+                        session
+                    })
+                    .join()
+                    .unwrap()
+            })
+        }),
+    );
     cases
 }
 

@@ -40,13 +40,16 @@ const URL_SAFE_LENIENT: GeneralPurpose = GeneralPurpose::new(
 );
 
 /// Box the plaintext `write` appends, under `key` with a fresh random nonce; the value before
-/// percent-encoding.
+/// percent-encoding. `max_value_len`, the longest value the caller accepts, sizes the buffer
+/// up front: one that grew while `write` ran would free a block of plaintext unwiped.
 pub(super) fn seal(
     key: &Key,
+    max_value_len: usize,
     write: impl FnOnce(&mut Vec<u8>) -> Result<(), SealError>,
 ) -> Result<String, SealError> {
     // Room for the tag in front, as crypto_secretbox_easy lays it out.
-    let mut boxed = Zeroizing::new(vec![0u8; TAG_LEN]);
+    let mut boxed = Zeroizing::new(Vec::with_capacity(TAG_LEN + max_value_len / 4 * 3 + 3));
+    boxed.resize(TAG_LEN, 0);
     write(&mut boxed)?;
     // From the operating system on every seal, never an in-process generator that a fork
     // copies: see the native envelope.
@@ -208,7 +211,7 @@ mod tests {
     #[test]
     fn a_sealed_value_opens_under_its_key_only() {
         let (a, b) = (Key::from_bytes([1; 32]), Key::from_bytes([2; 32]));
-        let value = seal(&a, |buf| {
+        let value = seal(&a, 4096, |buf| {
             buf.extend_from_slice(b"{}");
             Ok(())
         })

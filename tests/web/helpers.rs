@@ -502,3 +502,22 @@ fn a_payload_that_does_not_decode_is_logged_without_its_data() {
         "{logs}"
     );
 }
+
+#[test]
+fn thousands_of_junk_cookies_make_two_log_lines_not_thousands() {
+    for chunks in [1, 3] {
+        let sealer = Sealer::new(key_a())
+            .cookie_name("session")
+            .max_cookie_size(chunks * sealed_session::MAX_COOKIE_SIZE);
+        let cookies = SessionCookie::chunked(sealer, chunks);
+        let good = pair(&sealed_cookie(&cookies, 8));
+        // Unframed junk, and (for chunking) framed junk whose chunks are missing.
+        let junk = ["session=x", "session=3.x"].repeat(1_500).join("; ");
+        let request = headers(&[&junk, &good]);
+        let (session, logs) = capture_logs(|| cookies.load(&request));
+        assert_eq!(session.get::<u32>("count").unwrap(), Some(8), "{chunks}");
+        let lines = logs.lines().filter(|l| l.contains("session")).count();
+        assert!(lines <= 2, "{chunks} chunks: {lines} log lines");
+        assert!(logs.contains("more=2999"), "{logs}");
+    }
+}
