@@ -2,7 +2,7 @@
 //!
 //! For payloads of 64 B, 256 B, 1 KiB and 3 KiB:
 //! - `sealer/{seal,open,round_trip}`: `Sealer::seal` / `Sealer::open` of a `String` of that many
-//!   ASCII bytes with the default codec (bincode: a length prefix and a copy, so the codec does
+//!   ASCII bytes with the default codec (postcard: a length prefix and a copy, so the codec does
 //!   little; the cookie size limit is raised to 8 KiB, as 3 KiB is over 4 KiB in base64);
 //! - `raw_aead/{encrypt,decrypt}`: `chacha20poly1305`'s XChaCha20-Poly1305 used the obvious way,
 //!   `Aead::encrypt` / `Aead::decrypt` of the same bytes with a fresh random nonce and a cipher
@@ -13,7 +13,10 @@
 //! - `cookie_private/{add,get,round_trip}`: the `cookie` crate's private jar (AES-256-GCM)
 //!   adding and reading a cookie with the same value;
 //! - `fastify/{seal,open,round_trip}` (feature `fastify`): the `@fastify/secure-session`
-//!   compatible sealer with a JSON object holding the same string.
+//!   compatible sealer with a JSON object holding the same string;
+//! - `nonce/{os_rng,thread_rng}`: 24 random bytes from the operating system (what every seal
+//!   takes, as it must stay unique across `fork`) and from `rand`'s in-process generator (what
+//!   it took before): the price of fork safety.
 //!
 //! Run with a bounded time:
 //! `cargo bench --bench sealing -- --warm-up-time 1 --measurement-time 3`
@@ -226,7 +229,36 @@ fn fastify(c: &mut Criterion) {
 }
 
 #[cfg(not(feature = "fastify"))]
-criterion_group!(benches, sealer, raw_aead, xchacha_ring, cookie_private);
+/// What a seal's nonce costs: from the operating system, against `rand`'s thread-local
+/// generator, which a `fork` copies.
+fn nonce(c: &mut Criterion) {
+    use rand::TryRngCore as _;
+    let mut group = c.benchmark_group("nonce");
+    group.bench_function("os_rng", |b| {
+        b.iter(|| {
+            let mut nonce = [0u8; 24];
+            rand::rngs::OsRng.try_fill_bytes(&mut nonce).unwrap();
+            black_box(nonce)
+        })
+    });
+    group.bench_function("thread_rng", |b| {
+        b.iter(|| {
+            let mut nonce = [0u8; 24];
+            rand::rng().fill_bytes(&mut nonce);
+            black_box(nonce)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    sealer,
+    raw_aead,
+    xchacha_ring,
+    cookie_private,
+    nonce
+);
 #[cfg(feature = "fastify")]
 criterion_group!(
     benches,
@@ -234,6 +266,7 @@ criterion_group!(
     raw_aead,
     xchacha_ring,
     cookie_private,
-    fastify
+    fastify,
+    nonce
 );
 criterion_main!(benches);
