@@ -228,7 +228,6 @@ fn fastify(c: &mut Criterion) {
     group.finish();
 }
 
-#[cfg(not(feature = "fastify"))]
 /// What a seal's nonce costs: from the operating system, against `rand`'s thread-local
 /// generator, which a `fork` copies.
 fn nonce(c: &mut Criterion) {
@@ -251,6 +250,7 @@ fn nonce(c: &mut Criterion) {
     group.finish();
 }
 
+#[cfg(not(feature = "fastify"))]
 criterion_group!(
     benches,
     sealer,

@@ -216,49 +216,39 @@ fn trailing_bytes(codec: &'static str, extra: usize) -> CodecError {
     CodecError::new(codec, format!("{extra} trailing bytes after the value"))
 }
 
-/// Reads bincode's standard configuration (varint lengths) as [`EntriesAsBytes`] writes it: a
-/// count, then each key and value as a length and that many bytes. The key must be UTF-8;
-/// nothing may follow the last entry.
+/// Reads bincode's standard configuration (varint lengths) as [`EntriesAsBytes`] writes it.
 #[cfg(feature = "bincode")]
 fn decode_bincode_entries(bytes: &[u8]) -> Result<Entries, &'static str> {
-    if bytes.len() > MAX_DECODE_LEN {
-        return Err("payload over the decode limit");
-    }
-    let mut reader = PayloadReader(bytes);
-    let count = reader.bincode_len()?;
-    // The count comes from authenticated bytes; capped all the same.
-    let mut entries = Entries::with_capacity(count.min(64));
-    for _ in 0..count {
-        let len = reader.bincode_len()?;
-        let key = std::str::from_utf8(reader.take(len)?).map_err(|_| "key is not UTF-8")?;
-        let len = reader.bincode_len()?;
-        let value = reader.take(len)?;
-        entries.insert(key.to_owned(), value.to_vec());
-    }
-    if !reader.0.is_empty() {
-        return Err("trailing bytes after the entries");
-    }
-    Ok(entries)
+    decode_entries_with(bytes, |reader| reader.bincode_len())
 }
 
-/// Reads postcard's encoding of the entry map as [`EntriesAsBytes`] writes it: a varint
-/// count, then each key and value as a varint length and that many bytes. The key must be
-/// UTF-8; nothing may follow the last entry. The same entries, and an error for the same
-/// inputs, as postcard's serde deserializer (property tests hold the two together), without
-/// serde's machinery on every request.
+/// Reads postcard's encoding of the entry map as [`EntriesAsBytes`] writes it (LEB128 varint
+/// lengths): the same entries, and an error for the same inputs, as postcard's serde
+/// deserializer (property tests hold the two together), without serde's machinery on every
+/// request.
 fn decode_postcard_entries(bytes: &[u8]) -> Result<Entries, &'static str> {
+    decode_entries_with(bytes, |reader| reader.postcard_len())
+}
+
+/// An entry map as the binary codecs write it: a count, then each key and value as a length
+/// and that many bytes, each length read by `len`. The key must be UTF-8; nothing may follow
+/// the last entry.
+fn decode_entries_with(
+    bytes: &[u8],
+    len: fn(&mut PayloadReader<'_>) -> Result<usize, &'static str>,
+) -> Result<Entries, &'static str> {
     if bytes.len() > MAX_DECODE_LEN {
         return Err("payload over the decode limit");
     }
     let mut reader = PayloadReader(bytes);
-    let count = reader.postcard_len()?;
+    let count = len(&mut reader)?;
     // The count comes from authenticated bytes; capped all the same.
     let mut entries = Entries::with_capacity(count.min(64));
     for _ in 0..count {
-        let len = reader.postcard_len()?;
-        let key = std::str::from_utf8(reader.take(len)?).map_err(|_| "key is not UTF-8")?;
-        let len = reader.postcard_len()?;
-        let value = reader.take(len)?;
+        let key_len = len(&mut reader)?;
+        let key = std::str::from_utf8(reader.take(key_len)?).map_err(|_| "key is not UTF-8")?;
+        let value_len = len(&mut reader)?;
+        let value = reader.take(value_len)?;
         entries.insert(key.to_owned(), value.to_vec());
     }
     if !reader.0.is_empty() {
@@ -590,8 +580,8 @@ mod tests {
         let secret = "alice@example.com";
         let mut bytes = Vec::new();
         Postcard.encode(&secret, &mut bytes).unwrap();
-        let postcard = Postcard.decode::<u64>(&bytes).unwrap_err();
-        let mut errors = vec![postcard];
+        let mut errors = Vec::new();
+        errors.push(Postcard.decode::<u64>(&bytes).unwrap_err());
         #[cfg(feature = "bincode")]
         {
             let mut bytes = Vec::new();

@@ -400,46 +400,37 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_name_longer_than_the_format_binds_is_an_error_not_cut() {
-        let long: Vec<u8> = vec![b'n'; MAX_NAME_LEN + 1];
+    /// `payload` sealed under `name` with the test key and nonce `[1; 24]`.
+    fn seal_named(name: &[u8], payload: &[u8]) -> (Result<(), SealFailure<()>>, String) {
         let mut value = String::new();
+        let times = Times {
+            created_at: 1,
+            expires_at: 2,
+        };
         let sealed = seal_with_nonce(
             ring().primary(),
-            &long,
+            name,
             CODEC,
             4096,
-            Times {
-                created_at: 1,
-                expires_at: 2,
-            },
+            times,
             &[1; 24],
             |b| {
-                b.push(1);
-                Ok::<(), ()>(())
+                b.extend_from_slice(payload);
+                Ok(())
             },
             &mut value,
         );
+        (sealed, value)
+    }
+
+    #[test]
+    fn a_name_longer_than_the_format_binds_is_an_error_not_cut() {
+        let long: Vec<u8> = vec![b'n'; MAX_NAME_LEN + 1];
+        let (sealed, value) = seal_named(&long, &[1]);
         assert!(matches!(sealed, Err(SealFailure::NameTooLong)));
         assert!(value.is_empty());
         // A value sealed under the name cut to the limit does not open under the long name.
-        let mut cut = String::new();
-        let sealed = seal_with_nonce(
-            ring().primary(),
-            &long[..MAX_NAME_LEN],
-            CODEC,
-            4096,
-            Times {
-                created_at: 1,
-                expires_at: 2,
-            },
-            &[1; 24],
-            |b| {
-                b.push(1);
-                Ok::<(), ()>(())
-            },
-            &mut cut,
-        );
+        let (sealed, cut) = seal_named(&long[..MAX_NAME_LEN], &[1]);
         assert!(sealed.is_ok());
         let err = open(&ring(), &long, Some(CODEC), &cut, 4096, |_| Ok(())).unwrap_err();
         assert_eq!(err, OpenError::Unauthenticated);
