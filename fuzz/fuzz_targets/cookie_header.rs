@@ -31,7 +31,9 @@ struct Fixture {
 
 static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     let clock = sealed_session::ManualClock::new(NOW);
+    // Named plainly: the edits below look the session's cookies up by `session`.
     let sealer = Sealer::with_codec(primary(), Bincode)
+        .cookie_name("session")
         .clock(clock)
         .max_cookie_size(CHUNKS * MAX_COOKIE_SIZE);
     let plain = SessionCookie::new(sealer.clone().max_cookie_size(MAX_COOKIE_SIZE));
