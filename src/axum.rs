@@ -614,7 +614,7 @@ pub struct NamedSession<N, C: Codec = DefaultCodec> {
     name: PhantomData<fn() -> N>,
 }
 
-/// The [`SessionName`] of the default cookie name, `session`.
+/// The [`SessionName`] of the default cookie name, [`DEFAULT_COOKIE_NAME`](crate::DEFAULT_COOKIE_NAME) (`__Host-session`).
 #[derive(Debug, Clone, Copy)]
 pub struct DefaultName;
 
