@@ -19,7 +19,7 @@ use crate::aead::{self, NONCE_LEN, TAG_LEN};
 use crate::error::{Malformed, OpenError};
 use crate::key::Key;
 use crate::key::KeyId;
-use crate::ring::KeyRing;
+use crate::keyring::KeyRing;
 
 /// The format version this release writes and reads.
 pub(crate) const VERSION: u8 = 0x01;

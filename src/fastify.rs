@@ -27,9 +27,9 @@ use crate::codec::{json_error, write_json_object, Codec as _, Json};
 use crate::entries::Entries;
 use crate::error::{CodecError, ConfigError, KeyError, OpenError, SealError};
 use crate::key::{DeriveParams, Key, KeyId};
-use crate::ring::KeyRing;
+use crate::keyring::KeyRing;
 use crate::sealer::{checked_cookie_name, MAX_COOKIE_SIZE};
-use crate::session::{OpenedSession, SealedSession, SessionSealer};
+use crate::session_sealer::{OpenedSession, SealedSession, SessionSealer};
 
 mod envelope;
 mod migration;

@@ -13,7 +13,7 @@ use crate::codec::{Codec, DefaultCodec};
 use crate::envelope::{self, SealFailure, Times, MAX_NAME_LEN};
 use crate::error::{CodecError, ConfigError, OpenError, SealError};
 use crate::key::KeyId;
-use crate::ring::KeyRing;
+use crate::keyring::KeyRing;
 
 /// The cookie name a new sealer uses. The `__Host-` prefix makes browsers refuse the cookie
 /// unless it is `Secure`, has `Path=/` and no `Domain`, and so refuse anyone else's cookie of

@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Malformed, OpenError, SealError};
 use crate::key::Key;
-use crate::ring::KeyRing;
+use crate::keyring::KeyRing;
 
 /// Poly1305 tag length: the shortest box.
 const TAG_LEN: usize = 16;

@@ -5,7 +5,7 @@ use crate::codec::Json;
 use crate::entries::Entries;
 use crate::error::{OpenError, SealError};
 use crate::sealer::Sealer;
-use crate::session::{OpenedSession, SealedSession, SessionSealer};
+use crate::session_sealer::{OpenedSession, SealedSession, SessionSealer};
 
 use super::FastifySealer;
 

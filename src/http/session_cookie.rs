@@ -12,14 +12,14 @@ use http::header::SET_COOKIE;
 use http::{HeaderMap, HeaderValue};
 use percent_encoding::{AsciiSet, CONTROLS};
 
-use crate::chunk::{self, MAX_CHUNKS};
-use crate::cookie_header::{for_each_value, MAX_CANDIDATES};
+use super::chunk::{self, MAX_CHUNKS};
+use super::cookie_header::{for_each_value, MAX_CANDIDATES};
+use crate::cookie_expiry::CookieExpiry;
 use crate::entries::Entries;
-use crate::error::{ConfigError, OpenError, SealError};
+use crate::error::{ConfigError, OpenError, SealError, WriteError};
 use crate::sealer::MAX_COOKIE_SIZE;
-use crate::session::{
-    CookieExpiry, OpenedSession, SealedSession, Session, SessionSealer, WritePlan,
-};
+use crate::session::{Session, WritePlan};
+use crate::session_sealer::{OpenedSession, SealedSession, SessionSealer};
 
 /// Bytes percent-encoded in cookie values: everything outside RFC 6265's cookie-octet set,
 /// and `%` itself so that decoding is unambiguous.
@@ -108,73 +108,6 @@ impl<S: SessionSealer> fmt::Debug for SessionCookie<S> {
 impl<S: SessionSealer> From<S> for SessionCookie<S> {
     fn from(sealer: S) -> Self {
         Self::new(sealer)
-    }
-}
-
-/// Why no `Set-Cookie` value could be written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum WriteError {
-    /// The sealer refused (for example [`SealError::TooLarge`]).
-    Seal(SealError),
-    /// The cookie, name plus encoded value, is over the size browsers keep.
-    TooLarge {
-        /// Bytes of name plus encoded value.
-        size: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// The cookie name holds a byte not allowed in a header (only possible with a
-    /// [`SessionSealer`] that does not check its name).
-    InvalidHeader,
-    /// With chunking on ([`SessionCookie::chunked`]), the session needs more cookies than
-    /// the configured cap.
-    TooManyChunks {
-        /// Bytes of name plus encoded value, before splitting.
-        size: usize,
-        /// The cap on the number of cookies.
-        max_chunks: usize,
-        /// Bytes of value each cookie can hold.
-        room: usize,
-    },
-}
-
-impl fmt::Display for WriteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Seal(e) => write!(f, "could not seal the session: {e}"),
-            Self::TooLarge { size, max } => write!(
-                f,
-                "session cookie is {size} bytes (name plus value), over the limit of {max} bytes"
-            ),
-            Self::InvalidHeader => {
-                f.write_str("the session cookie is not a valid Set-Cookie header value")
-            }
-            Self::TooManyChunks {
-                size,
-                max_chunks,
-                room,
-            } => write!(
-                f,
-                "session cookie is {size} bytes (name plus value), over the {max_chunks} cookies \
-                 of {room} bytes each it may be split over"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for WriteError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Seal(e) => Some(e),
-            Self::TooLarge { .. } | Self::InvalidHeader | Self::TooManyChunks { .. } => None,
-        }
-    }
-}
-
-impl From<SealError> for WriteError {
-    fn from(e: SealError) -> Self {
-        Self::Seal(e)
     }
 }
 

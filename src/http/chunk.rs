@@ -34,8 +34,8 @@ use std::ops::ControlFlow;
 
 use http::HeaderMap;
 
-use crate::cookie::WriteError;
-use crate::cookie_header::{decode_value, for_each_cookie, MAX_CANDIDATES};
+use super::cookie_header::{decode_value, for_each_cookie, MAX_CANDIDATES};
+use crate::error::WriteError;
 use crate::sealer::MAX_COOKIE_SIZE;
 
 /// The most cookies one session may be split over (the first cookie and eight chunk cookies).
@@ -128,7 +128,7 @@ pub(crate) struct Incoming {
 }
 
 /// Read the session cookie and its chunk cookies from `headers`, by the byte-for-byte name rule
-/// of [`crate::cookie_header`]. Cookies larger than one cookie can be, and values that are not
+/// of [`super::cookie_header`]. Cookies larger than one cookie can be, and values that are not
 /// UTF-8 once decoded, are dropped here; joining waits for [`Incoming::values`].
 pub(crate) fn read(headers: &HeaderMap, name: &str, max_chunks: usize) -> Incoming {
     let mut incoming = Incoming::default();

@@ -24,8 +24,10 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::codec::{Codec, DefaultCodec};
-use crate::cookie::SessionCookie;
-use crate::session::{Session, SessionSealer, TypedSession};
+use crate::http::SessionCookie;
+use crate::session::Session;
+use crate::session_sealer::SessionSealer;
+use crate::typed_session::TypedSession;
 
 /// A tower [`Layer`] that gives every request a [`Session`] from its cookie and sends the
 /// cookie back when the session needs it.

@@ -1,0 +1,11 @@
+//! The HTTP cookie layer, with no framework: reading `Cookie` headers by the byte-for-byte name
+//! rule, chunking large sessions over several cookies, writing `Set-Cookie` lines, and the
+//! session cookie helper that ties them to a sealer. Built on the `http` types only.
+
+mod chunk;
+mod cookie_header;
+mod session_cookie;
+
+pub use chunk::MAX_CHUNKS;
+pub use cookie_header::{cookie_values, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES};
+pub use session_cookie::{SameSite, SessionCookie};

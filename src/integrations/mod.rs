@@ -1,0 +1,5 @@
+//! Framework integrations: thin adapters over the HTTP cookie layer, one per feature. Each is
+//! gated here, once, at its `mod` line.
+
+#[cfg(feature = "axum")]
+pub(crate) mod axum;

@@ -1,0 +1,218 @@
+//! The [`SessionSealer`] trait, what the session handle and the HTTP layer need from a sealer,
+//! its result types, and its implementation for [`Sealer`]. Knows nothing of HTTP.
+
+use std::fmt;
+
+use crate::codec::Codec;
+use crate::entries::Entries;
+use crate::error::{OpenError, SealError};
+use crate::sealer::Sealer;
+
+/// What a session layer needs from a sealer: the cookie name, the time, and sealing and opening
+/// of a session's [`Entries`].
+///
+/// [`Sealer`] implements it for the crate's own format; with the `fastify` feature,
+/// `FastifySealer` implements it for the `@fastify/secure-session` format. Everything above this
+/// trait (the [`Session`] handle, the cookie helpers in
+/// [`SessionCookie`](crate::SessionCookie), the axum layer) is generic over it, so a new
+/// cookie format plugs in by implementing these few methods.
+///
+/// # Contract
+/// - A session is a map of entries, each value encoded with [`Self::Codec`]; the map itself is
+///   encoded with [`Codec::encode_entries`] (so a JSON session is one plain JSON object).
+/// - Cookie values cross this trait as they are before percent-encoding: the HTTP layer
+///   percent-decodes what the browser sent before [`open_session`](Self::open_session) and
+///   percent-encodes what [`seal_session`](Self::seal_session) returns (characters outside the
+///   RFC 6265 cookie-octet set, and `%`).
+/// - Opening never panics: every failure is an [`OpenError`], and the layer answers it with a
+///   fresh, empty session.
+/// - Sealing keeps the session's start (`created_at`) so that an absolute lifetime cannot be
+///   extended by re-sealing.
+///
+/// # Example
+/// ```
+/// use sealed_session::{Codec, Entries, Key, Sealer, SessionSealer};
+///
+/// let sealer = Sealer::new(Key::generate());
+/// // Each entry holds its value encoded with the sealer's codec.
+/// let mut user = Vec::new();
+/// sealer.session_codec().encode(&7u64, &mut user)?;
+/// let mut entries = Entries::new();
+/// entries.insert("user".into(), user);
+/// let now = sealer.now();
+/// let sealed = sealer.seal_session(&entries, now, now)?;
+/// let opened = sealer.open_session(&sealed.value, now)?;
+/// assert_eq!(opened.entries, entries);
+/// assert_eq!(opened.created_at, now);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait SessionSealer: Clone + Send + Sync + 'static {
+    /// The codec of the session's entries.
+    type Codec: Codec;
+
+    /// The codec the entries' values are encoded with.
+    fn session_codec(&self) -> &Self::Codec;
+
+    /// The cookie name, a valid HTTP token.
+    fn name(&self) -> &str;
+
+    /// The current time by the sealer's clock, in unix seconds.
+    fn now(&self) -> u64;
+
+    /// The longest cookie value (without the name, before percent-encoding) this sealer opens
+    /// or produces. Longer values from the browser are not opened.
+    fn max_value_len(&self) -> usize;
+
+    /// Open a cookie value into the session's entries and what the envelope says about them.
+    fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError>;
+
+    /// Seal `entries` as a session that began at `created_at` (equal to `now` for a new one),
+    /// sealed at `now`.
+    fn seal_session(
+        &self,
+        entries: &Entries,
+        created_at: u64,
+        now: u64,
+    ) -> Result<SealedSession, SealError>;
+
+    /// [`seal_session`](Self::seal_session), appending the value to `out` (the `Set-Cookie`
+    /// line the HTTP layer is writing) and returning its deadline, the
+    /// [`SealedSession::expires_at`] it would have had. On failure `out` must be left as it
+    /// was.
+    ///
+    /// The provided method calls `seal_session` and copies the value; [`Sealer`] encodes
+    /// straight into `out`, which saves the value's own allocation on every response that
+    /// sets the cookie.
+    fn seal_session_append(
+        &self,
+        entries: &Entries,
+        created_at: u64,
+        now: u64,
+        out: &mut String,
+    ) -> Result<u64, SealError> {
+        let sealed = self.seal_session(entries, created_at, now)?;
+        out.push_str(&sealed.value);
+        Ok(sealed.expires_at)
+    }
+}
+
+/// A session that opened: its entries and what its envelope said. `Debug` shows the entries'
+/// keys, not their values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OpenedSession {
+    /// The entries, each encoded with the sealer's codec.
+    pub entries: Entries,
+    /// Unix seconds when the session began; kept across re-seals.
+    pub created_at: u64,
+    /// Unix seconds after which the value stops opening.
+    pub expires_at: u64,
+    /// A key other than the primary sealed it: re-seal it with the primary.
+    pub needs_reseal: bool,
+    /// The idle deadline is near: re-seal to slide it.
+    pub idle_refresh_due: bool,
+}
+
+impl OpenedSession {
+    /// An opened session that needs no re-seal; set the two flags after if it does.
+    pub fn new(entries: Entries, created_at: u64, expires_at: u64) -> Self {
+        Self {
+            entries,
+            created_at,
+            expires_at,
+            needs_reseal: false,
+            idle_refresh_due: false,
+        }
+    }
+}
+
+/// A freshly sealed cookie value and its deadline. `Debug` leaves the value out: it is a
+/// live credential.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SealedSession {
+    /// The cookie value, before percent-encoding.
+    pub value: String,
+    /// Unix seconds after which the value stops opening; a persistent cookie's `Max-Age`
+    /// ends here.
+    pub expires_at: u64,
+}
+
+impl fmt::Debug for SealedSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SealedSession")
+            .field("value", &crate::entries::Redacted(self.value.len()))
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+impl SealedSession {
+    /// A sealed value and its deadline.
+    pub fn new(value: String, expires_at: u64) -> Self {
+        Self { value, expires_at }
+    }
+}
+
+impl<C: Codec> SessionSealer for Sealer<C> {
+    type Codec = C;
+
+    fn session_codec(&self) -> &C {
+        self.codec_ref()
+    }
+
+    fn name(&self) -> &str {
+        Sealer::name(self)
+    }
+
+    fn now(&self) -> u64 {
+        Sealer::now(self)
+    }
+
+    fn max_value_len(&self) -> usize {
+        Sealer::max_value_len(self)
+    }
+
+    fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError> {
+        // Decoded straight from the envelope's buffer: no copy of the plaintext outlives it.
+        let opened = self.open_payload_at(value, now, Some(C::ID), |payload| {
+            self.codec_ref()
+                .decode_entries(payload)
+                .map_err(OpenError::Decode)
+        })?;
+        Ok(OpenedSession {
+            created_at: opened.created_at(),
+            expires_at: opened.expires_at(),
+            needs_reseal: opened.needs_reseal(),
+            idle_refresh_due: opened.idle_refresh_due(),
+            entries: opened.into_value(),
+        })
+    }
+
+    fn seal_session(
+        &self,
+        entries: &Entries,
+        created_at: u64,
+        now: u64,
+    ) -> Result<SealedSession, SealError> {
+        let mut value = String::new();
+        let expires_at = self.seal_session_append(entries, created_at, now, &mut value)?;
+        Ok(SealedSession::new(value, expires_at))
+    }
+
+    fn seal_session_append(
+        &self,
+        entries: &Entries,
+        created_at: u64,
+        now: u64,
+        out: &mut String,
+    ) -> Result<u64, SealError> {
+        // Encoded straight into the envelope's buffer; the deadline is the sealer's.
+        self.seal_payload_append(
+            created_at,
+            now,
+            |buf| self.codec_ref().encode_entries(entries, buf),
+            out,
+        )
+    }
+}
