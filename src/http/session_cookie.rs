@@ -1,47 +1,25 @@
-//! HTTP helpers with no framework: find and open the session cookie in an [`http::HeaderMap`],
-//! and write the `Set-Cookie` values a response needs. The axum layer is a thin wrapper over
-//! these; any framework built on the `http` types can call them directly.
+//! The session cookie helper, with no framework: find and open the session cookie in an
+//! [`http::HeaderMap`], and decide and write the `Set-Cookie` values a response needs. The
+//! axum layer is a thin wrapper over it; any framework built on the `http` types can call it
+//! directly.
 
-use std::borrow::Cow;
-use std::cell::RefCell;
 use std::fmt;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
-use http::header::SET_COOKIE;
 use http::{HeaderMap, HeaderValue};
-use percent_encoding::{AsciiSet, CONTROLS};
 
 use super::chunk::{self, MAX_CHUNKS};
 use super::cookie_header::{for_each_value, MAX_CANDIDATES};
+use super::set_cookie::{
+    encode_in_place, encode_value, max_age, valid_attribute, Attributes, SameSite, SetCookies,
+};
 use crate::cookie_expiry::CookieExpiry;
 use crate::entries::Entries;
 use crate::error::{ConfigError, OpenError, SealError, WriteError};
 use crate::sealer::MAX_COOKIE_SIZE;
 use crate::session::{Session, WritePlan};
 use crate::session_sealer::{OpenedSession, SealedSession, SessionSealer};
-
-/// Bytes percent-encoded in cookie values: everything outside RFC 6265's cookie-octet set,
-/// and `%` itself so that decoding is unambiguous.
-const VALUE_ENCODE_SET: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b',')
-    .add(b';')
-    .add(b'\\')
-    .add(b'%');
-
-/// The `SameSite` attribute of the session cookie.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SameSite {
-    /// Sent only with requests from the same site.
-    Strict,
-    /// Sent with same-site requests and top-level navigations from other sites (the default).
-    Lax,
-    /// Sent with every request, cross-site included. Needs `Secure`.
-    None,
-}
 
 /// The session cookie: a [`SessionSealer`] and the attributes of the cookie it writes.
 ///
@@ -82,15 +60,7 @@ pub enum SameSite {
 pub struct SessionCookie<S> {
     sealer: S,
     attributes: Arc<Attributes>,
-}
-
-#[derive(Debug, Clone)]
-struct Attributes {
-    http_only: bool,
-    secure: bool,
-    same_site: SameSite,
-    path: String,
-    domain: Option<String>,
+    /// How long the browser keeps the cookie, unless the session says otherwise.
     expiry: CookieExpiry,
     /// 1: no chunking.
     max_chunks: usize,
@@ -101,6 +71,8 @@ impl<S: SessionSealer> fmt::Debug for SessionCookie<S> {
         f.debug_struct("SessionCookie")
             .field("name", &self.sealer.name())
             .field("attributes", &self.attributes)
+            .field("expiry", &self.expiry)
+            .field("max_chunks", &self.max_chunks)
             .finish_non_exhaustive()
     }
 }
@@ -109,12 +81,6 @@ impl<S: SessionSealer> From<S> for SessionCookie<S> {
     fn from(sealer: S) -> Self {
         Self::new(sealer)
     }
-}
-
-fn valid_attribute(value: &str) -> bool {
-    value
-        .bytes()
-        .all(|b| (0x21..0x7f).contains(&b) && b != b';')
 }
 
 impl<S: SessionSealer> SessionCookie<S> {
@@ -220,15 +186,9 @@ impl<S: SessionSealer> SessionCookie<S> {
     fn with_chunks(sealer: S, max_chunks: usize) -> Self {
         Self {
             sealer,
-            attributes: Arc::new(Attributes {
-                http_only: true,
-                secure: true,
-                same_site: SameSite::Lax,
-                path: "/".to_owned(),
-                domain: None,
-                expiry: CookieExpiry::BrowserSession,
-                max_chunks,
-            }),
+            attributes: Arc::new(Attributes::default()),
+            expiry: CookieExpiry::BrowserSession,
+            max_chunks,
         }
     }
 
@@ -320,7 +280,7 @@ impl<S: SessionSealer> SessionCookie<S> {
     /// How long the browser keeps the cookie; default [`CookieExpiry::BrowserSession`].
     /// [`Session::set_cookie_expiry`] overrides it for one response.
     pub fn expiry(mut self, expiry: CookieExpiry) -> Self {
-        self.attrs().expiry = expiry;
+        self.expiry = expiry;
         self
     }
 
@@ -349,11 +309,11 @@ impl<S: SessionSealer> SessionCookie<S> {
         let mut attempt = Attempt::default();
         let mut chunk_cookies = 0;
         let mut had_cookie = false;
-        if self.attributes.max_chunks > 1 {
-            let incoming = chunk::read(headers, name, self.attributes.max_chunks);
+        if self.max_chunks > 1 {
+            let incoming = chunk::read(headers, name, self.max_chunks);
             chunk_cookies = incoming.chunk_cookies;
             had_cookie = incoming.has_first();
-            for value in incoming.values(self.attributes.max_chunks, max_value_len) {
+            for value in incoming.values(self.max_chunks, max_value_len) {
                 let tried = match value {
                     Ok(value) => attempt.try_open(&self.sealer, &value, max_value_len),
                     Err(reason) => {
@@ -437,8 +397,8 @@ impl<S: SessionSealer> SessionCookie<S> {
             WritePlan::Remove => {
                 values.push(self.removal()?);
                 // Destroying a chunked session expires every chunk cookie there may be.
-                if self.attributes.max_chunks > 1 {
-                    let all = MAX_CHUNKS.min(self.attributes.max_chunks.max(request_chunks));
+                if self.max_chunks > 1 {
+                    let all = MAX_CHUNKS.min(self.max_chunks.max(request_chunks));
                     for index in 1..all {
                         values.push(self.chunk_removal(index)?);
                     }
@@ -449,8 +409,8 @@ impl<S: SessionSealer> SessionCookie<S> {
                 created_at,
                 expiry,
             } => {
-                let expiry = expiry.unwrap_or(self.attributes.expiry);
-                let sealed = if self.attributes.max_chunks > 1 {
+                let expiry = expiry.unwrap_or(self.expiry);
+                let sealed = if self.max_chunks > 1 {
                     self.sealer
                         .seal_session(entries, created_at, now)
                         .map(Sealed::ToSplit)
@@ -467,11 +427,15 @@ impl<S: SessionSealer> SessionCookie<S> {
                     Ok(Sealed::ToSplit(sealed)) => {
                         let max_age = max_age(expiry, sealed.expires_at, now);
                         let value = encode_value(&sealed.value);
-                        let parts =
-                            chunk::split(self.sealer.name(), &value, self.attributes.max_chunks)?;
+                        let parts = chunk::split(self.sealer.name(), &value, self.max_chunks)?;
                         let written = parts.len();
                         for (cookie_name, part) in parts {
-                            values.push(self.set_cookie(&cookie_name, &part, max_age, false)?);
+                            values.push(self.attributes.line_with(
+                                &cookie_name,
+                                &part,
+                                max_age,
+                                false,
+                            )?);
                         }
                         written
                     }
@@ -506,27 +470,24 @@ impl<S: SessionSealer> SessionCookie<S> {
         now: u64,
         expiry: CookieExpiry,
     ) -> Result<HeaderValue, WriteError> {
-        with_line(|line| {
-            let name = self.sealer.name();
-            line.push_str(name);
-            line.push('=');
-            let start = line.len();
-            let expires_at = self
-                .sealer
-                .seal_session_append(entries, created_at, now, line)?;
-            // Never for this crate's base64url values; a `SessionSealer` may write others.
-            if any_needs_escape(&line.as_bytes()[start..]) {
-                let raw = line.split_off(start);
-                line.push_str(&encode_value(&raw));
-            }
-            let size = line.len() - 1;
-            let max = MAX_COOKIE_SIZE.max(name.len() + self.sealer.max_value_len());
-            if size > max {
-                return Err(WriteError::TooLarge { size, max });
-            }
-            self.push_attributes(line, name, max_age(expiry, expires_at, now), false);
-            HeaderValue::from_bytes(line.as_bytes()).map_err(|_| WriteError::InvalidHeader)
-        })
+        let name = self.sealer.name();
+        self.attributes.line(
+            name,
+            |line| {
+                let start = line.len();
+                let expires_at = self
+                    .sealer
+                    .seal_session_append(entries, created_at, now, line)?;
+                encode_in_place(line, start);
+                let size = line.len() - 1;
+                let max = MAX_COOKIE_SIZE.max(name.len() + self.sealer.max_value_len());
+                if size > max {
+                    return Err(WriteError::TooLarge { size, max });
+                }
+                Ok(max_age(expiry, expires_at, now))
+            },
+            false,
+        )
     }
 
     /// Append to `headers` the `Set-Cookie` values [`set_cookie_values`](Self::set_cookie_values)
@@ -545,96 +506,15 @@ impl<S: SessionSealer> SessionCookie<S> {
 
     /// The `Set-Cookie` value that removes the session cookie from the browser.
     pub fn removal(&self) -> Result<HeaderValue, WriteError> {
-        self.set_cookie(self.sealer.name(), "", Some(0), true)
+        self.attributes
+            .line_with(self.sealer.name(), "", Some(0), true)
     }
 
     /// The `Set-Cookie` value that removes chunk cookie `name.<index>`.
     fn chunk_removal(&self, index: usize) -> Result<HeaderValue, WriteError> {
         let name = chunk::chunk_name(self.sealer.name(), index);
-        self.set_cookie(&name, "", Some(0), true)
+        self.attributes.line_with(&name, "", Some(0), true)
     }
-
-    /// A `Set-Cookie` value for cookie `name` (the session cookie's own name, or one of its
-    /// chunk cookies') holding `value` (already encoded), with the session cookie's attributes,
-    /// a `Max-Age` when given, and an `Expires` at the Unix epoch when `expire`. Written in one
-    /// pass into one buffer, in the attribute order of the `cookie` crate's `Set-Cookie`
-    /// formatting: `HttpOnly`, `SameSite`, `Secure`, `Path`, `Domain`, `Max-Age`, `Expires`.
-    fn set_cookie(
-        &self,
-        name: &str,
-        value: &str,
-        max_age: Option<u64>,
-        expire: bool,
-    ) -> Result<HeaderValue, WriteError> {
-        let attrs = &*self.attributes;
-        let mut line = String::with_capacity(
-            name.len()
-                + value.len()
-                + attrs.path.len()
-                + attrs.domain.as_ref().map_or(0, String::len)
-                + SET_COOKIE_ROOM,
-        );
-        line.push_str(name);
-        line.push('=');
-        line.push_str(value);
-        self.push_attributes(&mut line, name, max_age, expire);
-        // Moved, not copied, into the header value; the name is the only part not checked
-        // before (a `SessionSealer` other than `Sealer` may not check it).
-        HeaderValue::try_from(line).map_err(|_| WriteError::InvalidHeader)
-    }
-
-    /// Append the session cookie's attributes for cookie `name` to a `Set-Cookie` line, with a
-    /// `Max-Age` when given and an `Expires` at the Unix epoch when `expire`. In the attribute
-    /// order of the `cookie` crate's `Set-Cookie` formatting: `HttpOnly`, `SameSite`, `Secure`,
-    /// `Path`, `Domain`, `Max-Age`, `Expires`.
-    fn push_attributes(&self, line: &mut String, name: &str, max_age: Option<u64>, expire: bool) {
-        let attrs = &*self.attributes;
-        let (host_prefix, secure_prefix) = name_prefix(name);
-        let (path, domain) = if host_prefix {
-            ("/", None)
-        } else {
-            (attrs.path.as_str(), attrs.domain.as_deref())
-        };
-        if attrs.http_only {
-            line.push_str("; HttpOnly");
-        }
-        line.push_str(match attrs.same_site {
-            SameSite::Strict => "; SameSite=Strict",
-            SameSite::Lax => "; SameSite=Lax",
-            SameSite::None => "; SameSite=None",
-        });
-        if attrs.secure || secure_prefix || attrs.same_site == SameSite::None {
-            line.push_str("; Secure");
-        }
-        line.push_str("; Path=");
-        line.push_str(path);
-        if let Some(domain) = domain {
-            line.push_str("; Domain=");
-            line.push_str(domain);
-        }
-        if let Some(seconds) = max_age {
-            // Written as a signed 64-bit number of seconds, as the `cookie` crate does.
-            let seconds = seconds.min(i64::MAX.unsigned_abs());
-            line.push_str("; Max-Age=");
-            line.push_str(itoa(seconds, &mut [0; 20]));
-        }
-        if expire {
-            line.push_str("; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
-        }
-    }
-}
-
-/// Whether `name` carries the `__Host-` prefix, and whether it carries `__Host-` or
-/// `__Secure-`. Matched without regard to case, as Chromium matches them: a `__host-` cookie
-/// set without the attributes the prefix demands would be dropped by the browser, silently.
-fn name_prefix(name: &str) -> (bool, bool) {
-    let starts = |prefix: &str| {
-        name.as_bytes()
-            .get(..prefix.len())
-            .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
-    };
-    let host = starts("__Host-");
-    (host, host || starts("__Secure-"))
 }
 
 /// A freshly sealed session: the finished `Set-Cookie` value of an unchunked cookie, or the
@@ -642,129 +522,6 @@ fn name_prefix(name: &str) -> (bool, bool) {
 enum Sealed {
     Line(HeaderValue),
     ToSplit(SealedSession),
-}
-
-/// The `Max-Age` a sealed cookie gets: none for a browser-session cookie, else up to its
-/// sealed deadline.
-fn max_age(expiry: CookieExpiry, expires_at: u64, now: u64) -> Option<u64> {
-    match expiry {
-        CookieExpiry::BrowserSession => None,
-        CookieExpiry::UntilSessionExpires => Some(expires_at.saturating_sub(now)),
-        CookieExpiry::MaxAge(age) => Some(age.as_secs().min(expires_at.saturating_sub(now))),
-    }
-}
-
-/// The `Set-Cookie` values of one response: none or one nearly always, so one needs no vector.
-#[derive(Debug, Default)]
-pub(crate) struct SetCookies {
-    first: Option<HeaderValue>,
-    rest: Vec<HeaderValue>,
-}
-
-impl SetCookies {
-    fn push(&mut self, value: HeaderValue) {
-        if self.first.is_none() {
-            self.first = Some(value);
-        } else {
-            self.rest.push(value);
-        }
-    }
-
-    fn into_vec(self) -> Vec<HeaderValue> {
-        self.first.into_iter().chain(self.rest).collect()
-    }
-
-    /// Append each value to `headers` as a `Set-Cookie` header, in order.
-    pub(crate) fn append_to(self, headers: &mut HeaderMap) {
-        for value in self.first.into_iter().chain(self.rest) {
-            headers.append(SET_COOKIE, value);
-        }
-    }
-}
-
-thread_local! {
-    /// Per-thread buffer the one `Set-Cookie` line of a response is written in before it is
-    /// copied, at its exact size, into the header value. It holds the sealed value and the
-    /// attributes, nothing secret.
-    static LINE: RefCell<String> = const { RefCell::new(String::new()) };
-}
-
-/// Run `f` with an empty line buffer.
-fn with_line<R>(f: impl FnOnce(&mut String) -> R) -> R {
-    fn run<R>(line: &mut String, f: impl FnOnce(&mut String) -> R) -> R {
-        line.clear();
-        let out = f(line);
-        line.clear();
-        out
-    }
-    LINE.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut line) => run(&mut line, f),
-        // Re-entered (a sealer that writes cookies while sealing): use a fresh buffer.
-        Err(_) => run(&mut String::new(), f),
-    })
-}
-
-/// Bytes of a `Set-Cookie` value beyond its name, value, path and domain, at most:
-/// `; HttpOnly; SameSite=Strict; Secure; Path=; Domain=; Max-Age=<20 digits>; Expires=...`.
-const SET_COOKIE_ROOM: usize = 128;
-
-/// `n` in decimal, written into `buf`.
-fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &str {
-    let mut start = buf.len();
-    loop {
-        start -= 1;
-        // n % 10 < 10: the cast cannot truncate.
-        buf[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[start..]).unwrap_or_default()
-}
-
-/// A sealed value as a cookie value: percent-encoded where it holds bytes outside the
-/// cookie-octet set (never for base64url), borrowed otherwise.
-fn encode_value(value: &str) -> Cow<'_, str> {
-    if any_needs_escape(value.as_bytes()) {
-        percent_encoding::utf8_percent_encode(value, VALUE_ENCODE_SET).into()
-    } else {
-        Cow::Borrowed(value)
-    }
-}
-
-/// Whether `encode_value` escapes `byte`: non-ASCII and every byte of [`VALUE_ENCODE_SET`].
-/// Comparisons only, no branches, so that [`any_needs_escape`] checks many bytes at once.
-fn needs_escape(byte: u8) -> bool {
-    (byte <= b' ')
-        | (byte >= 0x7f)
-        | (byte == b'"')
-        | (byte == b',')
-        | (byte == b';')
-        | (byte == b'\\')
-        | (byte == b'%')
-}
-
-/// Whether any byte of `bytes` needs escaping, checked 32 bytes at a time: each block is
-/// folded without branches, which the compiler turns into a few vector comparisons. The last,
-/// shorter block is padded with a byte that needs none.
-fn any_needs_escape(bytes: &[u8]) -> bool {
-    fn block_needs_escape(block: &[u8; 32]) -> bool {
-        block
-            .iter()
-            .fold(0u8, |escaped, &b| escaped | u8::from(needs_escape(b)))
-            != 0
-    }
-    let mut blocks = bytes.chunks_exact(32);
-    for block in &mut blocks {
-        if block.try_into().is_ok_and(block_needs_escape) {
-            return true;
-        }
-    }
-    let rest = blocks.remainder();
-    let mut last = [b'A'; 32];
-    last[..rest.len()].copy_from_slice(rest);
-    block_needs_escape(&last)
 }
 
 /// The cookies of one request tried against a sealer, in the order sent.
@@ -868,133 +625,6 @@ impl Attempt {
                 more,
                 "more cookies of the session's name did not open"
             );
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{Key, Sealer};
-    use ::cookie::time::{Duration, OffsetDateTime};
-    use ::cookie::{Cookie, Expiration};
-
-    /// The `cookie` crate's `Set-Cookie` formatting of the same cookie.
-    fn formatted_by_cookie_crate(
-        attrs: &Attributes,
-        name: &str,
-        value: &str,
-        max_age: Option<u64>,
-        expire: bool,
-    ) -> String {
-        let starts = |prefix: &str| {
-            name.get(..prefix.len())
-                .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
-        };
-        let host_prefix = starts("__Host-");
-        let secure_prefix = host_prefix || starts("__Secure-");
-        let mut cookie = Cookie::new(name.to_owned(), value.to_owned());
-        cookie.set_http_only(attrs.http_only);
-        cookie.set_secure(attrs.secure || secure_prefix || attrs.same_site == SameSite::None);
-        cookie.set_same_site(match attrs.same_site {
-            SameSite::Strict => ::cookie::SameSite::Strict,
-            SameSite::Lax => ::cookie::SameSite::Lax,
-            SameSite::None => ::cookie::SameSite::None,
-        });
-        if host_prefix {
-            cookie.set_path("/");
-        } else {
-            cookie.set_path(attrs.path.clone());
-            if let Some(domain) = &attrs.domain {
-                cookie.set_domain(domain.clone());
-            }
-        }
-        if let Some(seconds) = max_age {
-            let seconds = i64::try_from(seconds).unwrap_or(i64::MAX);
-            cookie.set_max_age(Duration::seconds(seconds));
-        }
-        if expire {
-            cookie.set_expires(Expiration::DateTime(OffsetDateTime::UNIX_EPOCH));
-        }
-        cookie.to_string()
-    }
-
-    #[test]
-    fn set_cookie_values_are_formatted_as_the_cookie_crate_formats_them() {
-        let same_sites = [SameSite::Strict, SameSite::Lax, SameSite::None];
-        for name in [
-            "session",
-            "__Host-s",
-            "__Secure-s",
-            "s.1",
-            "__host-s",
-            "__HOST-s.1",
-            "__secure-s",
-        ] {
-            for (i, same_site) in same_sites.into_iter().enumerate() {
-                for flags in 0..4 {
-                    let mut cookies = SessionCookie::new(Sealer::new(Key::from_bytes([1; 32])))
-                        .http_only(flags & 1 == 1)
-                        .secure(flags & 2 == 2)
-                        .same_site(same_site);
-                    if i == 1 {
-                        cookies = cookies.path("/app").domain("example.com");
-                    }
-                    for (value, max_age, expire) in [
-                        ("v4lue", None, false),
-                        ("v", Some(3600), false),
-                        ("", Some(0), true),
-                        ("v", Some(u64::MAX), false),
-                    ] {
-                        let ours = cookies.set_cookie(name, value, max_age, expire).unwrap();
-                        assert_eq!(
-                            ours.to_str().unwrap(),
-                            formatted_by_cookie_crate(
-                                &cookies.attributes,
-                                name,
-                                value,
-                                max_age,
-                                expire
-                            )
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn the_escape_test_agrees_with_the_encode_set() {
-        for byte in 0..=u8::MAX {
-            let encoded = percent_encoding::percent_encode(&[byte], VALUE_ENCODE_SET).to_string();
-            assert_eq!(needs_escape(byte), encoded.len() > 1, "{byte:#04x}");
-        }
-    }
-
-    #[test]
-    fn the_block_escape_check_finds_every_byte_at_every_position() {
-        // Lengths around the 32-byte blocks, each byte that needs escaping at each position.
-        for len in [0, 1, 31, 32, 33, 63, 64, 65, 100] {
-            let clean = vec![b'A'; len];
-            assert!(!any_needs_escape(&clean), "clean, {len} bytes");
-            for at in 0..len {
-                for byte in 0..=u8::MAX {
-                    let mut value = clean.clone();
-                    value[at] = byte;
-                    assert_eq!(
-                        any_needs_escape(&value),
-                        needs_escape(byte),
-                        "{byte:#04x} at {at} of {len}"
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn decimal_numbers() {
-        for n in [0, 7, 10, 1_234_567, u64::MAX] {
-            assert_eq!(itoa(n, &mut [0; 20]), n.to_string());
         }
     }
 }
