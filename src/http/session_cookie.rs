@@ -17,7 +17,7 @@ use super::set_cookie::{
 use crate::cookie_expiry::CookieExpiry;
 use crate::entries::Entries;
 use crate::error::{ConfigError, OpenError, SealError, WriteError};
-use crate::sealer::MAX_COOKIE_SIZE;
+use crate::sealer::{Sealer, MAX_COOKIE_SIZE};
 use crate::session::{Session, WritePlan};
 use crate::session_sealer::{OpenedSession, SealedSession, SessionSealer};
 
@@ -57,7 +57,7 @@ use crate::session_sealer::{OpenedSession, SealedSession, SessionSealer};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
-pub struct SessionCookie<S> {
+pub struct SessionCookie<S = Sealer> {
     sealer: S,
     attributes: Arc<Attributes>,
     /// How long the browser keeps the cookie, unless the session says otherwise.

@@ -25,6 +25,7 @@ use tower_service::Service;
 
 use crate::codec::{Codec, DefaultCodec};
 use crate::http::SessionCookie;
+use crate::sealer::Sealer;
 use crate::session::Session;
 use crate::session_sealer::SessionSealer;
 use crate::typed_session::TypedSession;
@@ -51,7 +52,7 @@ use crate::typed_session::TypedSession;
 /// handlers then take each one by name with [`NamedSession`]. A layer nested inside another
 /// for the same cookie name stands aside: the outer one reads and writes that cookie.
 #[derive(Clone)]
-pub struct SessionLayer<S: SessionSealer> {
+pub struct SessionLayer<S: SessionSealer = Sealer> {
     cookie: SessionCookie<S>,
     validator: Option<Validator<S::Codec>>,
     on_save_error: OnSaveError,
@@ -310,7 +311,7 @@ fn install<S: SessionSealer, B>(
 ) {
     let entry = SetEntry {
         name: Arc::clone(&shared.name),
-        codec: <S::Codec as Codec>::NAME,
+        codec: codec_type::<S::Codec>(),
         session: session.to_any(),
     };
     let extensions = request.extensions_mut();
@@ -458,13 +459,23 @@ impl SessionSet {
             .and_then(|entry| Session::<C>::from_any(&entry.session))
             .ok_or_else(|| SessionRejection::Missing {
                 name: name.map(str::to_owned),
-                codec: C::NAME,
+                codec: codec_type::<C>(),
                 installed: self
                     .iter()
-                    .map(|e| format!("{} ({})", e.name, e.codec))
+                    .map(|e| format!("{} (Session<{}>)", e.name, e.codec))
                     .collect(),
             })
     }
+}
+
+/// The codec's type as a handler names it: `Postcard`, `Json`, or the last segment of a codec
+/// of the application's own.
+fn codec_type<C: Codec>() -> &'static str {
+    let full = std::any::type_name::<C>();
+    // `a::b::C<d::E>` -> `C<d::E>`: the segment after the last `::` outside angle brackets.
+    let outer = full.split('<').next().unwrap_or(full);
+    let start = outer.rfind("::").map_or(0, |i| i + 2);
+    &full[start..]
 }
 
 fn sessions_in(parts: &Parts) -> Result<&SessionSet, SessionRejection> {
@@ -488,9 +499,10 @@ pub enum SessionRejection {
     Missing {
         /// The cookie name asked for, for [`NamedSession`].
         name: Option<String>,
-        /// The codec of the session type asked for (empty when no layer is installed at all).
+        /// The codec type of the session type asked for (`Postcard` for `Session`; empty when
+        /// no layer is installed at all).
         codec: &'static str,
-        /// The sessions the installed layers provide, as `name (codec)`.
+        /// The sessions the installed layers provide, as `name (Session<Codec>)`.
         installed: Vec<String>,
     },
     /// [`Session`] was asked for while several layers with the same codec are installed.
@@ -518,14 +530,15 @@ impl fmt::Display for SessionRejection {
                 codec,
                 installed,
             } => {
-                f.write_str("no SessionLayer provides a session")?;
+                write!(f, "no SessionLayer provides a Session<{codec}>")?;
                 if let Some(name) = name {
                     write!(f, " named {name:?}")?;
                 }
                 write!(
                     f,
-                    " with codec {codec}; installed: {}. Install SessionLayer with a matching \
-                     sealer",
+                    "; installed: {}. Take the session as the type installed there (for a \
+                     layer whose sealer uses Json: `Session<Json>`, `TypedSession<T, Json>`, \
+                     `NamedSession<N, Json>`), or give the layer a sealer of codec {codec}",
                     installed.join(", ")
                 )
             }
@@ -664,7 +677,7 @@ impl<St: Send + Sync, N: SessionName, C: Codec> FromRequestParts<St> for NamedSe
         let session = sessions_in(parts)
             .map_err(|_| SessionRejection::Missing {
                 name: Some(N::NAME.to_owned()),
-                codec: C::NAME,
+                codec: codec_type::<C>(),
                 installed: Vec::new(),
             })?
             .find(Some(N::NAME))?;

@@ -550,7 +550,20 @@ async fn asking_for_another_codecs_session_is_a_500_naming_what_is_installed() {
     let (status, body) = status_text(send(&app, "/", None).await).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(
-        body.contains("codec postcard") && body.contains("session (json)"),
+        body.contains("Session<Postcard>")
+            && body.contains("session (Session<Json>)")
+            && body.contains("`Session<Json>`"),
         "{body}"
     );
+}
+
+#[test]
+fn the_common_case_names_no_generics() {
+    // `SessionCookie` and `SessionLayer` default to the crate's own `Sealer`, as `Session`
+    // defaults to its codec: a handler, a layer and a helper read as plain names.
+    let cookies: sealed_session::SessionCookie = sealed_session::SessionCookie::new(named(key_a()));
+    let layer: SessionLayer = SessionLayer::from_cookie(cookies.clone());
+    let session: Session = cookies.load(&axum::http::HeaderMap::new());
+    assert!(session.is_empty());
+    let _ = layer;
 }
