@@ -21,16 +21,20 @@ mod session_sealer;
 mod typed_session;
 
 // The HTTP cookie layer: no framework.
-mod http;
+mod cookie_layer;
 
 // Framework integrations, each behind its feature.
 mod integrations;
+
+// The `http` crate (version 1) whose types the HTTP layer takes, for naming them without a
+// dependency of one's own.
+pub use ::http;
 
 // The @fastify/secure-session format.
 #[cfg(feature = "fastify")]
 mod fastify;
 
-pub use self::http::{
+pub use self::cookie_layer::{
     cookie_values, SameSite, SessionCookie, MAX_CANDIDATES, MAX_CHUNKS, MAX_COOKIE_HEADER_BYTES,
 };
 #[cfg(feature = "axum")]

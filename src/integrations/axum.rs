@@ -24,7 +24,7 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::codec::{Codec, DefaultCodec};
-use crate::http::SessionCookie;
+use crate::cookie_layer::SessionCookie;
 use crate::sealer::Sealer;
 use crate::session::Session;
 use crate::session_sealer::SessionSealer;

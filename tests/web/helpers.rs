@@ -521,3 +521,38 @@ fn thousands_of_junk_cookies_make_two_log_lines_not_thousands() {
         assert!(logs.contains("more=2999"), "{logs}");
     }
 }
+
+#[test]
+fn raw_cookie_header_bytes_read_as_the_header_map_does_and_lines_match_the_values() {
+    // What a framework on another `http` version does: hand over each `Cookie` header's bytes,
+    // take back the `Set-Cookie` lines as text.
+    let sealer = Sealer::new(key_a())
+        .cookie_name("session")
+        .max_cookie_size(3 * sealed_session::MAX_COOKIE_SIZE);
+    let cookies = SessionCookie::chunked(sealer, 3);
+    let session = cookies.load_from(std::iter::empty());
+    session.insert("blob", "b".repeat(6_000)).unwrap();
+    let lines = cookies.set_cookie_lines(&session).unwrap();
+    let values = cookies.set_cookie_values(&session).unwrap();
+    assert_eq!(lines.len(), 2);
+    for (line, value) in lines.iter().zip(&values) {
+        // Both are freshly sealed: the same cookie names and attributes, other nonces.
+        assert_eq!(
+            line.split('=').next(),
+            value.to_str().unwrap().split('=').next()
+        );
+        assert_eq!(attributes(line), attributes(value.to_str().unwrap()));
+    }
+    let pairs: Vec<String> = lines.iter().map(|l| pair(l)).collect();
+    let raw: Vec<&[u8]> = vec![b"theme=dark", pairs[0].as_bytes(), pairs[1].as_bytes()];
+    let from_bytes = cookies.load_from(raw.iter().copied());
+    let from_map = cookies.load(&headers(&["theme=dark", &pairs[0], &pairs[1]]));
+    assert_eq!(
+        from_bytes.get::<String>("blob").unwrap().map(|b| b.len()),
+        Some(6_000)
+    );
+    assert_eq!(
+        from_bytes.get::<String>("blob").unwrap(),
+        from_map.get::<String>("blob").unwrap()
+    );
+}

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use http::{HeaderMap, HeaderValue};
 
 use super::chunk::{self, MAX_CHUNKS};
-use super::cookie_header::{for_each_value, MAX_CANDIDATES};
+use super::cookie_header::{cookie_headers, for_each_value, MAX_CANDIDATES};
 use super::set_cookie::{
     encode_in_place, encode_value, max_age, valid_attribute, Attributes, SameSite, SetCookies,
 };
@@ -303,6 +303,28 @@ impl<S: SessionSealer> SessionCookie<S> {
     /// this one (cookie tossing, from a sibling subdomain or a plain-HTTP page): it is logged at
     /// `warn`. A `__Host-` name (the default) makes that impossible in browsers.
     pub fn load(&self, headers: &HeaderMap) -> Session<S::Codec> {
+        self.load_from(cookie_headers(headers))
+    }
+
+    /// [`load`](Self::load) from the raw bytes of the request's `Cookie` headers, in the order
+    /// received: for frameworks whose header types are not `http` 1's (actix-web and Rocket use
+    /// `http` 0.2), or that hand out raw headers.
+    ///
+    /// ```
+    /// use sealed_session::{Key, Sealer, SessionCookie};
+    ///
+    /// let cookies = SessionCookie::new(Sealer::new(Key::generate()));
+    /// let session = cookies.load_from([&b"theme=dark"[..]]);
+    /// session.insert("n", 1u32)?;
+    /// let lines: Vec<String> = cookies.set_cookie_lines(&session)?;
+    /// let pair = lines[0].split(';').next().unwrap();
+    /// assert_eq!(cookies.load_from([pair.as_bytes()]).get::<u32>("n")?, Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_from<'a>(
+        &self,
+        cookie_headers: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Session<S::Codec> {
         let name = self.sealer.name();
         let codec = self.sealer.session_codec().clone();
         let max_value_len = self.sealer.max_value_len();
@@ -310,7 +332,7 @@ impl<S: SessionSealer> SessionCookie<S> {
         let mut chunk_cookies = 0;
         let mut had_cookie = false;
         if self.max_chunks > 1 {
-            let incoming = chunk::read(headers, name, self.max_chunks);
+            let incoming = chunk::read(cookie_headers, name, self.max_chunks);
             chunk_cookies = incoming.chunk_cookies;
             had_cookie = incoming.has_first();
             for value in incoming.values(self.max_chunks, max_value_len) {
@@ -326,7 +348,7 @@ impl<S: SessionSealer> SessionCookie<S> {
                 }
             }
         } else {
-            for_each_value(headers, name, |value| {
+            for_each_value(cookie_headers, name, |value| {
                 had_cookie = true;
                 attempt.try_open(&self.sealer, &value, max_value_len)
             });
@@ -370,6 +392,22 @@ impl<S: SessionSealer> SessionCookie<S> {
         session: &Session<S::Codec>,
     ) -> Result<Vec<HeaderValue>, WriteError> {
         self.set_cookies(session).map(SetCookies::into_vec)
+    }
+
+    /// [`set_cookie_values`](Self::set_cookie_values) as text, one `Set-Cookie` line each (the
+    /// header's value, without `Set-Cookie: `): for frameworks whose header types are not
+    /// `http` 1's. Every line is visible ASCII.
+    pub fn set_cookie_lines(&self, session: &Session<S::Codec>) -> Result<Vec<String>, WriteError> {
+        let values = self.set_cookies(session)?.into_vec();
+        values
+            .iter()
+            .map(|value| {
+                value
+                    .to_str()
+                    .map(str::to_owned)
+                    .map_err(|_| WriteError::InvalidHeader)
+            })
+            .collect()
     }
 
     /// [`set_cookie_values`](Self::set_cookie_values) without a vector for the usual one value.

@@ -41,7 +41,7 @@ pub const MAX_CANDIDATES: usize = 4;
 /// ```
 pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
     let mut found = Vec::new();
-    for_each_value(headers, name, |value| {
+    for_each_value(cookie_headers(headers), name, |value| {
         found.push(value.into_owned());
         ControlFlow::Continue(())
     });
@@ -51,8 +51,8 @@ pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
 /// Call `f` with the decoded, non-empty value of each cookie named exactly `name`, in the order
 /// sent, until it breaks. Only the cookies of that name are decoded, and nothing is allocated
 /// for a value with no `%` escape (every sealed value).
-pub(crate) fn for_each_value(
-    headers: &HeaderMap,
+pub(crate) fn for_each_value<'a>(
+    headers: impl IntoIterator<Item = &'a [u8]>,
     name: &str,
     mut f: impl FnMut(Cow<'_, str>) -> ControlFlow<()>,
 ) {
@@ -84,19 +84,24 @@ pub(crate) fn decode_value(raw: &[u8]) -> Option<Cow<'_, str>> {
     }
 }
 
+/// The raw bytes of each `Cookie` header of `headers`, in order: what the readers here take, so
+/// that any framework (any `http` version) can hand them its own headers' bytes.
+pub(crate) fn cookie_headers(headers: &HeaderMap) -> impl Iterator<Item = &[u8]> + '_ {
+    headers.get_all(COOKIE).iter().map(|value| value.as_bytes())
+}
+
 /// Call `f` with the name and value of each `name=value` piece of the request's `Cookie`
-/// headers, in the order sent, until it breaks, reading at most [`MAX_COOKIE_HEADER_BYTES`] of
+/// headers (each given as its raw bytes), in the order sent, until it breaks, reading at most [`MAX_COOKIE_HEADER_BYTES`] of
 /// headers. Pieces are split at `;` and at their first `=`; name and value are trimmed of
 /// spaces and tabs only and passed as sent (undecoded); pieces with no `=` are skipped. Nothing
 /// is allocated. `name`, the session cookie's, is for the log line when headers are cut off.
-pub(crate) fn for_each_cookie(
-    headers: &HeaderMap,
+pub(crate) fn for_each_cookie<'a>(
+    headers: impl IntoIterator<Item = &'a [u8]>,
     name: &str,
     mut f: impl FnMut(&[u8], &[u8]) -> ControlFlow<()>,
 ) {
     let mut budget = MAX_COOKIE_HEADER_BYTES;
-    for header in headers.get_all(COOKIE) {
-        let bytes = header.as_bytes();
+    for bytes in headers {
         if bytes.len() > budget {
             tracing::debug!(
                 cookie = name,

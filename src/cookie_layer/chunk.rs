@@ -32,8 +32,6 @@
 use std::borrow::Cow;
 use std::ops::ControlFlow;
 
-use http::HeaderMap;
-
 use super::cookie_header::{decode_value, for_each_cookie, MAX_CANDIDATES};
 use crate::error::WriteError;
 use crate::sealer::MAX_COOKIE_SIZE;
@@ -130,7 +128,11 @@ pub(crate) struct Incoming {
 /// Read the session cookie and its chunk cookies from `headers`, by the byte-for-byte name rule
 /// of [`super::cookie_header`]. Cookies larger than one cookie can be, and values that are not
 /// UTF-8 once decoded, are dropped here; joining waits for [`Incoming::values`].
-pub(crate) fn read(headers: &HeaderMap, name: &str, max_chunks: usize) -> Incoming {
+pub(crate) fn read<'a>(
+    headers: impl IntoIterator<Item = &'a [u8]>,
+    name: &str,
+    max_chunks: usize,
+) -> Incoming {
     let mut incoming = Incoming::default();
     for_each_cookie(headers, name, |raw_name, raw_value| {
         let index = if raw_name == name.as_bytes() {
@@ -260,8 +262,9 @@ fn join(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cookie_layer::cookie_header::cookie_headers;
     use http::header::COOKIE;
-    use http::HeaderValue;
+    use http::{HeaderMap, HeaderValue};
 
     fn headers(cookies: &[(String, String)]) -> HeaderMap {
         let line = cookies
@@ -290,7 +293,8 @@ mod tests {
             .all(|(n, v)| n.len() + v.len() <= MAX_COOKIE_SIZE));
         assert_eq!(parts[0].1.as_bytes()[..2], *b"3.");
         assert_eq!(parts[1].0, "session.1");
-        let incoming = read(&headers(&parts), "session", 4);
+        let request = headers(&parts);
+        let incoming = read(cookie_headers(&request), "session", 4);
         let joined: Vec<_> = incoming.values(4, 64 * 1024).collect();
         assert_eq!(joined, [Ok(value.into())]);
         assert_eq!(incoming.chunk_cookies, 3);
