@@ -54,6 +54,24 @@ pub trait Codec: Clone + Send + Sync + 'static {
         self.encode(&EntriesAsBytes(entries), out)
     }
 
+    /// The length of what [`encode_entries`](Self::encode_entries) would write for `entries`
+    /// with the entry `key` set to `value` (added, or replacing the one there), without
+    /// changing `entries`: how [`Session::insert`](crate::Session::insert) knows a session
+    /// still fits its cookie. The default encodes a copy and measures it; the binary codecs
+    /// count.
+    fn entries_len_with(
+        &self,
+        entries: &Entries,
+        key: &str,
+        value: &[u8],
+    ) -> Result<usize, CodecError> {
+        let mut copy = entries.clone();
+        copy.insert(key.to_owned(), value.to_vec());
+        let mut out = zeroize::Zeroizing::new(Vec::new());
+        self.encode_entries(&copy, &mut out)?;
+        Ok(out.len())
+    }
+
     /// Decode what [`encode_entries`](Self::encode_entries) wrote. Must not panic, and must
     /// check each value is well-formed where the format allows (so that a later
     /// [`decode`](Self::decode) of one entry fails only for a type mismatch).
@@ -192,6 +210,60 @@ impl Codec for Bincode {
     fn decode_entries(&self, bytes: &[u8]) -> Result<Entries, CodecError> {
         decode_bincode_entries(bytes).map_err(|e| CodecError::new(Self::NAME, e))
     }
+
+    /// Counted, not encoded: a length, then each key and value as a length and its bytes.
+    fn entries_len_with(
+        &self,
+        entries: &Entries,
+        key: &str,
+        value: &[u8],
+    ) -> Result<usize, CodecError> {
+        Ok(entries_len_with(entries, key, value, bincode_len_of))
+    }
+}
+
+/// Bytes bincode's varint takes for `n`.
+#[cfg(feature = "bincode")]
+fn bincode_len_of(n: usize) -> usize {
+    match n {
+        0..=250 => 1,
+        251..=0xffff => 3,
+        0x1_0000..=0xffff_ffff => 5,
+        _ => 9,
+    }
+}
+
+/// Bytes postcard's (LEB128) varint takes for `n`.
+fn postcard_len_of(n: usize) -> usize {
+    let bits = usize::BITS - n.leading_zeros();
+    (bits.max(1) as usize).div_ceil(7)
+}
+
+/// The length of a binary codec's entry map (a count, then each key and value as a length and
+/// its bytes, each length taking `len_of` bytes) for `entries` with `key` set to `value`.
+fn entries_len_with(
+    entries: &Entries,
+    key: &str,
+    value: &[u8],
+    len_of: fn(usize) -> usize,
+) -> usize {
+    let field = |bytes: usize| len_of(bytes) + bytes;
+    let mut count = entries.len();
+    let mut total = 0;
+    let mut replaced = false;
+    for (k, v) in entries {
+        if k == key {
+            replaced = true;
+            total += field(k.len()) + field(value.len());
+        } else {
+            total += field(k.len()) + field(v.len());
+        }
+    }
+    if !replaced {
+        count += 1;
+        total += field(key.len()) + field(value.len());
+    }
+    len_of(count) + total
 }
 
 /// What went wrong, in words that quote nothing of the payload: bincode's own messages carry
@@ -350,6 +422,16 @@ impl Codec for Postcard {
     /// every request.
     fn decode_entries(&self, bytes: &[u8]) -> Result<Entries, CodecError> {
         decode_postcard_entries(bytes).map_err(|e| CodecError::new(Self::NAME, e))
+    }
+
+    /// Counted, not encoded: a length, then each key and value as a length and its bytes.
+    fn entries_len_with(
+        &self,
+        entries: &Entries,
+        key: &str,
+        value: &[u8],
+    ) -> Result<usize, CodecError> {
+        Ok(entries_len_with(entries, key, value, postcard_len_of))
     }
 }
 
@@ -575,6 +657,20 @@ mod tests {
         }
     }
 
+    /// `entries_len_with` against a real encoding of the changed map, for a codec.
+    fn counts_as_it_encodes<C: Codec>(
+        codec: &C,
+        entries: &Entries,
+        key: &str,
+        value: &[u8],
+    ) -> Result<(), TestCaseError> {
+        let mut changed = entries.clone();
+        changed.insert(key.to_owned(), value.to_vec());
+        let counted = codec.entries_len_with(entries, key, value).unwrap();
+        prop_assert_eq!(counted, encoded(codec, &changed).len(), "{}", C::NAME);
+        Ok(())
+    }
+
     #[test]
     fn codec_errors_name_the_kind_of_failure_and_not_the_data() {
         let secret = "alice@example.com";
@@ -628,6 +724,28 @@ mod tests {
             agree(&Postcard, &bytes)?;
             #[cfg(feature = "bincode")]
             agree(&Bincode, &damage(encoded(&Bincode, &entries), cut, flips, tail))?;
+        }
+
+        #[test]
+        fn the_counted_length_of_a_changed_map_is_its_encoded_length(
+            entries in entries(),
+            pick in any::<prop::sample::Index>(),
+            fresh in "[a-z]{0,3}",
+            value in prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..4),
+                proptest::collection::vec(any::<u8>(), 100..20_000),
+            ],
+        ) {
+            // A key already there (replaced) or a fresh one (added).
+            let keys: Vec<String> = entries.keys().cloned().collect();
+            let key = if keys.is_empty() { fresh.clone() } else { keys[pick.index(keys.len())].clone() };
+            for key in [key, fresh] {
+                counts_as_it_encodes(&Postcard, &entries, &key, &value)?;
+                #[cfg(feature = "bincode")]
+                counts_as_it_encodes(&Bincode, &entries, &key, &value)?;
+                #[cfg(feature = "json")]
+                counts_as_it_encodes(&Json, &entries, &key, b"[1,2]")?;
+            }
         }
 
         #[test]

@@ -140,6 +140,51 @@ impl fmt::Display for CodecError {
 
 impl std::error::Error for CodecError {}
 
+/// Why a session could not take a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// The codec could not encode (or, for an update, decode) the value.
+    Codec(CodecError),
+    /// With the value, the session would no longer fit its cookie (or its chunk cookies): it
+    /// is refused, and the session keeps what it had, rather than sealing nothing at the end
+    /// of the request.
+    TooLarge {
+        /// Bytes of name plus value the sealed cookie would take.
+        size: usize,
+        /// The most it may take.
+        max: usize,
+    },
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Codec(e) => write!(f, "{e}"),
+            Self::TooLarge { size, max } => write!(
+                f,
+                "the session would be a cookie of {size} bytes (name plus value), over the limit \
+                 of {max} bytes; keep less in it"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SessionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Codec(e) => Some(e),
+            Self::TooLarge { .. } => None,
+        }
+    }
+}
+
+impl From<CodecError> for SessionError {
+    fn from(e: CodecError) -> Self {
+        Self::Codec(e)
+    }
+}
+
 /// Why a value could not be sealed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -51,7 +51,9 @@ pub use codec::{Codec, DefaultCodec, Postcard, MAX_DECODE_LEN};
 pub use cookie_expiry::CookieExpiry;
 pub use entries::{Entries, Iter as EntriesIter};
 pub use envelope::{MAX_NAME_LEN, OVERHEAD};
-pub use error::{CodecError, ConfigError, KeyError, Malformed, OpenError, SealError, WriteError};
+pub use error::{
+    CodecError, ConfigError, KeyError, Malformed, OpenError, SealError, SessionError, WriteError,
+};
 #[cfg(feature = "fastify")]
 pub use fastify::{
     FastifyMigration, FastifyOpened, FastifySealer, FASTIFY_DEFAULT_EXPIRY, FASTIFY_DEFAULT_SALT,

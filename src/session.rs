@@ -12,11 +12,11 @@ use zeroize::Zeroize as _;
 use crate::codec::{Codec, DefaultCodec};
 use crate::cookie_expiry::CookieExpiry;
 use crate::entries::Entries;
-use crate::error::CodecError;
+use crate::error::{CodecError, SessionError};
 use crate::session_sealer::OpenedSession;
 
 /// The mutable state behind a [`Session`] and its clones.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct State {
     entries: Entries,
     /// When the session began, if it came from a cookie and has not been regenerated.
@@ -36,7 +36,14 @@ struct State {
     /// The clock's reading when the request's cookie was checked, if one was: the session's
     /// new cookie is dated with it, so a request reads the clock once.
     request_time: Option<u64>,
+    /// The cookie's size limit, when the cookie layer knows it (see [`Limit`]).
+    limit: Option<Limit>,
 }
+
+/// What the cookie layer knows of the session's cookie: given the length of the encoded entry
+/// map, `Some((size, max))` when the sealed cookie, name plus value, would be `size` bytes, over
+/// its `max`. Shared by every session of one cookie helper.
+pub(crate) type Limit = Arc<dyn Fn(usize) -> Option<(usize, usize)> + Send + Sync>;
 
 /// A session: a map from string keys to values, each stored encoded with the sealer's codec,
 /// with change tracking so that a cookie is sent only when needed.
@@ -237,11 +244,22 @@ impl<C: Codec> Session<C> {
         &self,
         key: impl AsRef<str> + Into<String>,
         value: impl Serialize,
-    ) -> Result<(), CodecError> {
+    ) -> Result<(), SessionError> {
         // Encoded outside the lock (the codec runs the value's own `Serialize`), into a
         // per-thread buffer: a replaced value is copied into the entry's own allocation.
         with_encoded(&self.shared.codec, &value, |bytes| {
             let mut state = self.lock();
+            // Checked before anything changes, so that a refused value leaves the session as
+            // it was.
+            if let Some(limit) = &state.limit {
+                let payload =
+                    self.shared
+                        .codec
+                        .entries_len_with(&state.entries, key.as_ref(), bytes)?;
+                if let Some((size, max)) = limit(payload) {
+                    return Err(SessionError::TooLarge { size, max });
+                }
+            }
             if state.destroyed {
                 state.destroyed = false;
                 state.created_at = None;
@@ -262,7 +280,8 @@ impl<C: Codec> Session<C> {
                 }
             };
             state.changed |= changed;
-        })
+            Ok(())
+        })?
     }
 
     /// Remove the value under `key` and decode it: for values read once, like flash
@@ -390,21 +409,32 @@ impl<C: Codec> Session<C> {
     /// [`SessionCookie::chunked`]) and the clock's reading when its cookie was checked.
     ///
     /// [`SessionCookie::chunked`]: crate::SessionCookie::chunked
-    pub(crate) fn set_request(&self, chunks: usize, time: Option<u64>) {
-        if chunks == 0 && time.is_none() {
+    pub(crate) fn set_request(&self, chunks: usize, time: Option<u64>, limit: Option<&Limit>) {
+        if chunks == 0 && time.is_none() && limit.is_none() {
             return; // what a new state holds already
         }
         let mut state = self.lock();
         state.request_chunks = chunks;
         state.request_time = time;
+        state.limit = limit.cloned();
     }
 
-    /// What [`set_request`](Self::set_request) recorded: for a session that replaces this one
-    /// within the same request.
-    #[cfg(feature = "axum")]
-    pub(crate) fn request(&self) -> (usize, Option<u64>) {
-        let state = self.lock();
-        (state.request_chunks, state.request_time)
+    /// A new, empty session for the same request as this one (what it recorded of the request's
+    /// cookies, its time and its cookie's limit), that removes the request's cookie when the
+    /// response is written: to replace a session the application refused.
+    pub(crate) fn refused(&self) -> Self {
+        let (chunks, time, limit) = {
+            let state = self.lock();
+            (
+                state.request_chunks,
+                state.request_time,
+                state.limit.clone(),
+            )
+        };
+        let fresh = Self::after_unopened_cookie(self.shared.codec.clone());
+        fresh.set_request(chunks, time, limit.as_ref());
+        fresh.destroy();
+        fresh
     }
 
     /// What the HTTP layer should do with this session when the response is sent, handed to

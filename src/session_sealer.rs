@@ -63,6 +63,16 @@ pub trait SessionSealer: Clone + Send + Sync + 'static {
     /// or produces. Longer values from the browser are not opened.
     fn max_value_len(&self) -> usize;
 
+    /// The length of the cookie value (before percent-encoding) this sealer writes for a
+    /// payload (the codec's encoding of the entries) of `payload_len` bytes, when it can tell
+    /// without sealing: the cookie layer then refuses, at [`Session::insert`](crate::Session::insert),
+    /// a change that would make the session too large for its cookie. `None` (the default):
+    /// the size is known only when the session is sealed.
+    fn value_len(&self, payload_len: usize) -> Option<usize> {
+        let _ = payload_len;
+        None
+    }
+
     /// Open a cookie value into the session's entries and what the envelope says about them.
     fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError>;
 
@@ -171,6 +181,15 @@ impl<C: Codec> SessionSealer for Sealer<C> {
 
     fn max_value_len(&self) -> usize {
         Sealer::max_value_len(self)
+    }
+
+    fn value_len(&self, payload_len: usize) -> Option<usize> {
+        // Base64url without padding of the envelope around the payload.
+        Some(
+            (crate::envelope::OVERHEAD + payload_len)
+                .saturating_mul(4)
+                .div_ceil(3),
+        )
     }
 
     fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError> {

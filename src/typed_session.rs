@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::codec::{Codec, DefaultCodec};
-use crate::error::CodecError;
+use crate::error::{CodecError, SessionError};
 use crate::session::Session;
 
 /// A session that holds one value of type `T`: for apps that keep their session as one struct.
@@ -69,13 +69,13 @@ impl<T: Serialize + DeserializeOwned, C: Codec> TypedSession<T, C> {
     }
 
     /// Store the value.
-    pub fn set(&self, value: &T) -> Result<(), CodecError> {
+    pub fn set(&self, value: &T) -> Result<(), SessionError> {
         self.session.insert(Self::KEY, value)
     }
 
     /// Change the stored value in place, starting from `T::default()` if there is none, and
     /// return the new value.
-    pub fn update(&self, f: impl FnOnce(&mut T)) -> Result<T, CodecError>
+    pub fn update(&self, f: impl FnOnce(&mut T)) -> Result<T, SessionError>
     where
         T: Default,
     {

@@ -18,7 +18,7 @@ use crate::cookie_expiry::CookieExpiry;
 use crate::entries::Entries;
 use crate::error::{ConfigError, OpenError, SealError, WriteError};
 use crate::sealer::{Sealer, MAX_COOKIE_SIZE};
-use crate::session::{Session, WritePlan};
+use crate::session::{Limit, Session, WritePlan};
 use crate::session_sealer::{OpenedSession, SealedSession, SessionSealer};
 
 /// The session cookie: a [`SessionSealer`] and the attributes of the cookie it writes.
@@ -64,6 +64,8 @@ pub struct SessionCookie<S = Sealer> {
     expiry: CookieExpiry,
     /// 1: no chunking.
     max_chunks: usize,
+    /// The size check its sessions run on insert, when the sealer can tell a value's length.
+    limit: Option<Limit>,
 }
 
 impl<S: SessionSealer> fmt::Debug for SessionCookie<S> {
@@ -184,12 +186,21 @@ impl<S: SessionSealer> SessionCookie<S> {
     }
 
     fn with_chunks(sealer: S, max_chunks: usize) -> Self {
+        let limit = size_limit(&sealer, max_chunks);
         Self {
             sealer,
             attributes: Arc::new(Attributes::default()),
             expiry: CookieExpiry::BrowserSession,
             max_chunks,
+            limit,
         }
+    }
+
+    /// The session to serve instead of `session` when the application refused it (a
+    /// validator that found it revoked): new and empty, and removing the request's cookie (and
+    /// its chunks) when the response is written.
+    pub fn refuse(&self, session: &Session<S::Codec>) -> Session<S::Codec> {
+        session.refused()
     }
 
     fn attrs(&mut self) -> &mut Attributes {
@@ -370,7 +381,7 @@ impl<S: SessionSealer> SessionCookie<S> {
                 Session::new(codec)
             }
         };
-        session.set_request(chunk_cookies, attempt.now);
+        session.set_request(chunk_cookies, attempt.now, self.limit.as_ref());
         session
     }
 
@@ -553,6 +564,27 @@ impl<S: SessionSealer> SessionCookie<S> {
         let name = chunk::chunk_name(self.sealer.name(), index);
         self.attributes.line_with(&name, "", Some(0), true)
     }
+}
+
+/// The check a session of `sealer` runs on insert: the longest value its cookie (or, with
+/// chunking, its cookies) can carry, against the value `sealer` would write for the session's
+/// entries. `None` when the sealer cannot tell a value's length without sealing.
+fn size_limit<S: SessionSealer>(sealer: &S, max_chunks: usize) -> Option<Limit> {
+    sealer.value_len(0)?;
+    let name = sealer.name().len();
+    let carried = if max_chunks > 1 {
+        // Each cookie holds a part of `MAX_COOKIE_SIZE` less its name and the 2 bytes of its
+        // `<n>.` prefix or `.k` suffix.
+        max_chunks.saturating_mul(MAX_COOKIE_SIZE.saturating_sub(name + 2))
+    } else {
+        MAX_COOKIE_SIZE.saturating_sub(name)
+    };
+    let max = carried.min(sealer.max_value_len());
+    let sealer = sealer.clone();
+    Some(Arc::new(move |payload_len| {
+        let len = sealer.value_len(payload_len)?;
+        (len > max).then_some((name + len, name + max))
+    }))
 }
 
 /// A freshly sealed session: the finished `Set-Cookie` value of an unchunked cookie, or the

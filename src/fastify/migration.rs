@@ -155,6 +155,10 @@ impl SessionSealer for FastifyMigration {
         self.native.max_value_len().max(self.legacy.max_value_len())
     }
 
+    fn value_len(&self, payload_len: usize) -> Option<usize> {
+        self.native.value_len(payload_len)
+    }
+
     fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError> {
         // `%` too, for a value handed over still percent-encoded (`%3B`).
         if !value.contains([';', '%']) {

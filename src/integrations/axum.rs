@@ -276,11 +276,7 @@ where
                                     cookie = shared.cookie.name(),
                                     "session rejected by the validator; new session"
                                 );
-                                let fresh = Session::after_unopened_cookie(session.codec().clone());
-                                let (chunks, time) = session.request();
-                                fresh.set_request(chunks, time);
-                                fresh.destroy();
-                                fresh
+                                shared.cookie.refuse(&session)
                             };
                             install(&mut request, &shared, &session);
                             let response = inner.call(request).await?;

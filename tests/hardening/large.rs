@@ -4,9 +4,13 @@
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
-use sealed_session::{Key, OnSaveError, SealError, Sealer, Session, SessionLayer, MAX_COOKIE_SIZE};
+use sealed_session::{
+    Key, OnSaveError, SealError, Sealer, Session, SessionError, SessionLayer, MAX_COOKIE_SIZE,
+};
 
-use crate::common::{capture_logs, key_a, one_set_cookie, pair, send, set_cookies, status_text};
+use crate::common::{
+    capture_logs, key_a, one_set_cookie, pair, send, set_cookies, status_text, Unmeasured,
+};
 
 fn routes() -> Router {
     Router::new()
@@ -20,6 +24,7 @@ fn routes() -> Router {
         .route(
             "/big",
             get(|s: Session| async move {
+                // Taken by a session whose sealer checks size only when sealing.
                 s.insert("note", "x".repeat(5_000)).unwrap();
                 "handler answered"
             }),
@@ -56,7 +61,7 @@ fn sealing_too_large_a_value_is_an_error_naming_size_and_limit() {
 
 #[test]
 fn by_default_the_response_goes_out_without_a_cookie_and_the_error_is_logged() {
-    let app = routes().layer(SessionLayer::new(Sealer::new(key_a())));
+    let app = routes().layer(SessionLayer::new(Unmeasured(Sealer::new(key_a()))));
     let ((status, body, cookies), logs) = capture_logs(|| {
         block_on(async {
             let response = send(&app, "/big", None).await;
@@ -78,8 +83,9 @@ fn by_default_the_response_goes_out_without_a_cookie_and_the_error_is_logged() {
 
 #[test]
 fn the_layer_can_answer_500_instead() {
-    let app = routes()
-        .layer(SessionLayer::new(Sealer::new(key_a())).on_save_error(OnSaveError::ServerError));
+    let app = routes().layer(
+        SessionLayer::new(Unmeasured(Sealer::new(key_a()))).on_save_error(OnSaveError::ServerError),
+    );
     let ((status, body, cookies), logs) = capture_logs(|| {
         block_on(async {
             let response = send(&app, "/big", None).await;
@@ -99,10 +105,85 @@ fn the_layer_can_answer_500_instead() {
 
 #[tokio::test]
 async fn a_save_that_fails_leaves_the_previous_cookie_in_force() {
-    let app = routes().layer(SessionLayer::new(Sealer::new(key_a())));
+    let app = routes().layer(SessionLayer::new(Unmeasured(Sealer::new(key_a()))));
     let cookie = pair(&one_set_cookie(&send(&app, "/small", None).await));
     let response = send(&app, "/big", Some(&cookie)).await;
     assert!(set_cookies(&response).is_empty());
     let (_, body) = status_text(send(&app, "/read", Some(&cookie)).await).await;
     assert_eq!(body, r#"Some("small")"#);
+}
+
+/// With the crate's own sealer the session knows its cookie's size as it changes: a value that
+/// would not fit is refused by `insert`, the session keeps what it had, and the handler can
+/// say so, instead of answering 200 and sealing nothing.
+#[tokio::test]
+async fn a_value_that_would_not_fit_is_refused_at_insert_and_the_session_keeps_what_it_had() {
+    let app = Router::new()
+        .route(
+            "/small",
+            get(|s: Session| async move {
+                s.insert("note", "small").unwrap();
+                "ok"
+            }),
+        )
+        .route(
+            "/big",
+            get(|s: Session| async move {
+                match s.insert("note", "x".repeat(5_000)) {
+                    Err(SessionError::TooLarge { size, max }) => {
+                        format!(
+                            "refused: {size} > {max}; note {:?}",
+                            s.get::<String>("note")
+                        )
+                    }
+                    other => format!("unexpected {other:?}"),
+                }
+            }),
+        )
+        .layer(SessionLayer::new(Sealer::new(key_a())));
+    let cookie = pair(&one_set_cookie(&send(&app, "/small", None).await));
+    let response = send(&app, "/big", Some(&cookie)).await;
+    // The session did not change, so nothing is written and the browser's cookie stands.
+    assert!(set_cookies(&response).is_empty());
+    let (status, body) = status_text(response).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.starts_with("refused: ") && body.ends_with(r#"> 4096; note Ok(Some("small"))"#),
+        "{body}"
+    );
+}
+
+#[test]
+fn the_size_refused_at_insert_is_the_size_sealing_would_have_hit() {
+    // Exactly at the edge: the largest value that fits is taken, one byte more is refused,
+    // and what was taken seals.
+    let cookies = sealed_session::SessionCookie::new(Sealer::new(key_a()));
+    let session: Session = cookies.load(&http::HeaderMap::new());
+    let mut len = 0;
+    while session.insert("v", "x".repeat(len + 1)).is_ok() {
+        len += 1;
+    }
+    let err = session.insert("v", "x".repeat(len + 1)).unwrap_err();
+    let SessionError::TooLarge { size, max } = err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(max, MAX_COOKIE_SIZE);
+    assert!(size > max && size <= max + 4, "{size}");
+    assert_eq!(
+        session.get::<String>("v").unwrap().map(|v| v.len()),
+        Some(len)
+    );
+    let sealed = cookies.set_cookie_values(&session).unwrap();
+    let line = sealed[0].to_str().unwrap();
+    // Name plus value: the `name=value` pair less its `=`, at the limit exactly.
+    assert_eq!(
+        line.split(';').next().unwrap().len() - 1,
+        MAX_COOKIE_SIZE,
+        "{line}"
+    );
+    // Without the check (a sealer that does not measure), the same value fails at sealing.
+    let unmeasured = sealed_session::SessionCookie::new(Unmeasured(Sealer::new(key_a())));
+    let session = unmeasured.load(&http::HeaderMap::new());
+    session.insert("v", "x".repeat(len + 1)).unwrap();
+    assert!(unmeasured.set_cookie_values(&session).is_err());
 }

@@ -166,7 +166,17 @@ fn removal_is_an_expired_empty_cookie_with_the_same_path_and_domain() {
 
 #[test]
 fn a_session_over_4096_bytes_is_an_error_naming_the_size() {
-    let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
+    // Refused at insert by the crate's sealer, which knows the size it would seal ...
+    let measured = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
+    let err = measured
+        .load(&HeaderMap::new())
+        .insert("blob", "x".repeat(5_000))
+        .unwrap_err();
+    assert!(err.to_string().contains("4096"), "{err}");
+    // ... and at sealing by one that does not.
+    let cookies = SessionCookie::new(crate::common::Unmeasured(
+        Sealer::new(key_a()).cookie_name("session"),
+    ));
     let session = cookies.load(&HeaderMap::new());
     session.insert("blob", "x".repeat(5_000)).unwrap();
     let error = cookies.set_cookie_values(&session).unwrap_err();
