@@ -43,7 +43,7 @@ async fn count(session: Session) -> Result<Json<Value>, (StatusCode, String)> {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), support::Failure> {
     support::init_tracing();
     let keys = support::keys_from_env()?;
     let listener = support::listen("counter", 3000).await?;

@@ -59,7 +59,7 @@ pub fn sealer_from_env() -> Result<FastifySealer, Box<dyn std::error::Error>> {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), support::Failure> {
     support::init_tracing();
     let sealer = sealer_from_env()?;
     let listener = support::listen("fastify_counter", 3001).await?;

@@ -47,7 +47,7 @@ async fn handle(
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), support::Failure> {
     let keys = support::keys_from_env()?;
     let cookies = Arc::new(SessionCookie::new(Sealer::new(keys)));
     let listener = support::listen("hyper example", 3000).await?;

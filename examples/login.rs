@@ -129,7 +129,7 @@ async fn logout(session: LoginSession, headers: HeaderMap) -> Response {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), support::Failure> {
     support::init_tracing();
     let keys = support::keys_from_env()?;
     let listener = support::listen("login example", 3000).await?;

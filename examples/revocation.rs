@@ -179,7 +179,7 @@ async fn logout(session: Session) -> StatusCode {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), support::Failure> {
     support::init_tracing();
     let keys = support::keys_from_env()?;
     let listener = support::listen("revocation example", 3000).await?;

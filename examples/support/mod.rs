@@ -3,6 +3,7 @@
 //! `examples/*/main.rs` only. Each example includes it with `mod support;` and uses what it
 //! needs of it.
 
+use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 
 use sealed_session::{Key, KeyError, KeyRing};
@@ -49,4 +50,21 @@ pub async fn listen(
     let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
     println!("{name} listening on http://{}/", listener.local_addr()?);
     Ok(listener)
+}
+
+/// The error an example's `main` returns: printed with its `Display` text (`Error: environment
+/// variable SESSION_KEYS: key 1 of the list: ...`), not the `Debug` form Rust prints for a
+/// boxed error returned from `main`.
+pub struct Failure(Box<dyn std::error::Error>);
+
+impl<E: Into<Box<dyn std::error::Error>>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Self(e.into())
+    }
+}
+
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
 }
