@@ -1,28 +1,49 @@
 //! The session cipher: XChaCha20-Poly1305 exactly as draft-irtf-cfrg-xchacha (section 2.3)
-//! defines it, put together from two vetted parts:
+//! defines it, from one of two backends chosen at compile time by Cargo feature:
 //!
 //! ```text
-//! subkey = HChaCha20(key, nonce[0..16])                     RustCrypto `chacha20`
-//! sealed = ChaCha20-Poly1305(subkey, 0^32 || nonce[16..24])  RFC 8439 AEAD from `ring`
+//! ring (default)  subkey = HChaCha20(key, nonce[0..16])                     RustCrypto `chacha20`
+//!                 sealed = ChaCha20-Poly1305(subkey, 0^32 || nonce[16..24])  RFC 8439 AEAD, `ring`
+//! pure-rust       sealed = XChaCha20Poly1305(key, nonce)                     RustCrypto `chacha20poly1305`
 //! ```
 //!
-//! No field arithmetic or stream-cipher code lives here: only the composition the draft
-//! specifies, checked below against its published vector (appendix A.3), the HChaCha20 vector
-//! (section 2.2.1) and RFC 8439's AEAD vector (section 2.8.2), and against the
-//! `chacha20poly1305` crate (the implementation this replaced) on random inputs.
+//! Both compute the same function, so the wire format does not depend on the backend: a value
+//! sealed by one opens with the other. No field arithmetic or stream-cipher code lives here:
+//! only the composition the draft specifies (`ring_backend.rs`), checked against its published
+//! vector (appendix A.3.1), the HChaCha20 vector (section 2.2.1) and RFC 8439's AEAD vector
+//! (section 2.8.2), and a differential property test between the two backends on random and
+//! tampered inputs.
 //!
-//! Why not the `chacha20poly1305` crate, which computes the same function: on x86-64 its
+//! Which backend runs: `ring` whenever the `ring` feature is on, `pure-rust` only when it is
+//! off (`default-features = false, features = ["pure-rust"]`). The rule is fixed, not an error,
+//! because Cargo unifies features across a dependency graph (and CI builds `--all-features`):
+//! once one crate in the graph has turned `ring` on, ring and its C build are in the binary
+//! anyway, and it is the faster of the two. With neither feature there is no cipher, and the
+//! crate does not compile.
+//!
+//! Why `ring` is the default, though `chacha20poly1305` needs no C compiler: on x86-64 its
 //! Poly1305 (`poly1305` 0.9) picks an AVX2 backend at run time whose per-message set-up (the
 //! key split and r² in `State::new`, the final carry propagation in `finalize`) sits outside its
 //! `#[target_feature(enable = "avx2")]` functions. There every AVX2 intrinsic is an out-of-line
-//! call that passes 256-bit values through the stack, about 170 per message, which costs
-//! well over a microsecond: more than a whole 256-byte seal on the portable path. `ring`
-//! dispatches once per call into assembly, so short messages stay cheap with no build flags.
-//! BENCHMARKS.md has the measurements.
+//! call that passes 256-bit values through the stack, about 170 per message: a seal or open
+//! measured 1.4-1.6 us slower than with `ring` (which dispatches once per call into assembly)
+//! up to 256 bytes, more than a whole seal with `ring`. Building with `-C target-feature=+avx2`
+//! or `--cfg poly1305_backend="soft"` removes most of that. BENCHMARKS.md has the measurements.
 
-use chacha20::{hchacha, R20};
-use ring::aead::{Aad, LessSafeKey, Nonce, Tag, UnboundKey, CHACHA20_POLY1305};
-use zeroize::Zeroizing;
+#[cfg(any(all(feature = "pure-rust", not(feature = "ring")), test))]
+mod pure_rust;
+#[cfg(feature = "ring")]
+mod ring_backend;
+
+#[cfg(all(feature = "pure-rust", not(feature = "ring")))]
+pub(crate) use pure_rust::{open_in_place, seal_in_place};
+#[cfg(feature = "ring")]
+pub(crate) use ring_backend::{open_in_place, seal_in_place};
+
+#[cfg(not(any(feature = "ring", feature = "pure-rust")))]
+compile_error!(
+    "sealed-session needs a cipher backend: the `ring` feature (on by default) or `pure-rust`"
+);
 
 /// XChaCha20-Poly1305 key length.
 pub(crate) const KEY_LEN: usize = 32;
@@ -35,63 +56,20 @@ pub(crate) const TAG_LEN: usize = 16;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct CipherError;
 
-/// The RFC 8439 key and nonce that XChaCha20-Poly1305 reduces to for this key and nonce.
-/// Inlined so that ring's key, sized for its largest algorithm, is built in place, not copied.
-#[inline(always)]
-fn derive(
-    key: &[u8; KEY_LEN],
-    nonce: &[u8; NONCE_LEN],
-) -> Result<(LessSafeKey, Nonce), CipherError> {
-    let (prefix, suffix) = nonce.split_at(16);
-    let prefix: &[u8; 16] = prefix.try_into().map_err(|_| CipherError)?;
-    let subkey = Zeroizing::new(<[u8; KEY_LEN]>::from(hchacha::<R20>(
-        key.into(),
-        prefix.into(),
-    )));
-    let mut ietf_nonce = [0u8; 12];
-    ietf_nonce[4..].copy_from_slice(suffix);
-    let key = UnboundKey::new(&CHACHA20_POLY1305, subkey.as_slice()).map_err(|_| CipherError)?;
-    Ok((
-        LessSafeKey::new(key),
-        Nonce::assume_unique_for_key(ietf_nonce),
-    ))
-}
-
-/// Encrypt `in_out` in place under `key` and `nonce`, authenticating `aad` too, and return the
-/// tag. A nonce must never repeat under one key.
-pub(crate) fn seal_in_place(
-    key: &[u8; KEY_LEN],
-    nonce: &[u8; NONCE_LEN],
-    aad: &[u8],
-    in_out: &mut [u8],
-) -> Result<[u8; TAG_LEN], CipherError> {
-    let (key, nonce) = derive(key, nonce)?;
-    let tag = key
-        .seal_in_place_separate_tag(nonce, Aad::from(aad), in_out)
-        .map_err(|_| CipherError)?;
-    tag.as_ref().try_into().map_err(|_| CipherError)
-}
-
-/// Check `tag` over `aad` and the ciphertext in `in_out`, and decrypt it in place. On failure
-/// `in_out` is zeroed: no unauthenticated plaintext is left in it.
-pub(crate) fn open_in_place(
-    key: &[u8; KEY_LEN],
-    nonce: &[u8; NONCE_LEN],
-    aad: &[u8],
-    in_out: &mut [u8],
-    tag: &[u8; TAG_LEN],
-) -> Result<(), CipherError> {
-    let (key, nonce) = derive(key, nonce)?;
-    key.open_in_place_separate_tag(nonce, Aad::from(aad), Tag::from(*tag), in_out, 0..)
-        .map(drop)
-        .map_err(|_| CipherError)
-}
+// The functions every backend provides, with the same signatures:
+//
+// - `seal_in_place(key, nonce, aad, in_out) -> Result<[u8; TAG_LEN], CipherError>` encrypts
+//   `in_out` in place, authenticating `aad` too, and returns the tag. A nonce must never
+//   repeat under one key.
+// - `open_in_place(key, nonce, aad, in_out, tag) -> Result<(), CipherError>` checks `tag` over
+//   `aad` and the ciphertext in `in_out` and decrypts it in place. On failure `in_out` is
+//   zeroed: no unauthenticated plaintext is left in it.
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn hex(text: &str) -> Vec<u8> {
+    pub(in crate::aead) fn hex(text: &str) -> Vec<u8> {
         let text: String = text.split_whitespace().collect();
         (0..text.len())
             .step_by(2)
@@ -99,26 +77,13 @@ mod tests {
             .collect()
     }
 
-    fn array<const N: usize>(text: &str) -> [u8; N] {
+    pub(in crate::aead) fn array<const N: usize>(text: &str) -> [u8; N] {
         hex(text).try_into().unwrap()
     }
 
-    const SUNSCREEN: &[u8] =
+    pub(in crate::aead) const SUNSCREEN: &[u8] =
         b"Ladies and Gentlemen of the class of '99: If I could offer you only \
         one tip for the future, sunscreen would be it.";
-
-    /// draft-irtf-cfrg-xchacha-03, section 2.2.1.
-    #[test]
-    fn hchacha20_matches_the_draft_vector() {
-        let key: [u8; 32] =
-            array("000102030405060708090a0b0c0d0e0f 101112131415161718191a1b1c1d1e1f");
-        let input: [u8; 16] = array("000000090000004a0000000031415927");
-        let subkey = hchacha::<R20>(&key.into(), &input.into());
-        assert_eq!(
-            subkey.as_slice(),
-            hex("82413b4227b27bfed30e42508a877d73 a0f9e4d58a74a853c12ec41326d3ecdc")
-        );
-    }
 
     /// draft-irtf-cfrg-xchacha-03, appendix A.3.1.
     #[test]
@@ -141,34 +106,6 @@ mod tests {
 
         assert_eq!(open_in_place(&key, &nonce, &aad, &mut buf, &tag), Ok(()));
         assert_eq!(buf, SUNSCREEN);
-    }
-
-    /// RFC 8439, section 2.8.2: the ChaCha20-Poly1305 layer, called as `derive` calls it.
-    #[test]
-    fn chacha20poly1305_layer_matches_rfc8439() {
-        let key: [u8; 32] =
-            array("808182838485868788898a8b8c8d8e8f 909192939495969798999a9b9c9d9e9f");
-        let nonce: [u8; 12] = array("070000004041424344454647");
-        let aad = hex("50515253c0c1c2c3c4c5c6c7");
-        let ciphertext = hex(
-            "d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d6
-             3dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b36
-             92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc
-             3ff4def08e4b7a9de576d26586cec64b6116",
-        );
-        let tag = hex("1ae10b594f09e26a7e902ecbd0600691");
-
-        let sealing = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &key).unwrap());
-        let mut buf = SUNSCREEN.to_vec();
-        let got = sealing
-            .seal_in_place_separate_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(&aad),
-                &mut buf,
-            )
-            .unwrap();
-        assert_eq!(buf, ciphertext);
-        assert_eq!(got.as_ref(), tag.as_slice());
     }
 
     #[test]
@@ -208,29 +145,82 @@ mod tests {
         assert!(open_in_place(&key, &nonce, b"aae", &mut sealed, &tag).is_err());
     }
 
+    /// Which part of a sealed message a tampering test changes.
+    #[cfg(feature = "ring")]
+    #[derive(Debug, Clone, Copy)]
+    enum Part {
+        Key,
+        Nonce,
+        Aad,
+        Ciphertext,
+        Tag,
+    }
+
+    // The backends are compared directly, whichever one the crate runs: the ring backend exists
+    // only with the `ring` feature, and the pure-Rust one is always built for tests
+    // (`chacha20poly1305` is a dev-dependency too).
+    #[cfg(feature = "ring")]
     proptest::proptest! {
         #[test]
-        fn agrees_with_the_chacha20poly1305_crate(
+        fn both_backends_seal_the_same_bytes_and_open_each_other(
             key in proptest::prelude::any::<[u8; 32]>(),
             nonce in proptest::prelude::any::<[u8; 24]>(),
             aad in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
             message in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..1100),
         ) {
-            use chacha20poly1305::{AeadInOut as _, KeyInit as _, XChaCha20Poly1305, XNonce};
+            let mut by_ring = message.clone();
+            let ring_tag = ring_backend::seal_in_place(&key, &nonce, &aad, &mut by_ring).unwrap();
+            let mut by_rust = message.clone();
+            let rust_tag = pure_rust::seal_in_place(&key, &nonce, &aad, &mut by_rust).unwrap();
+            proptest::prop_assert_eq!(&by_ring, &by_rust);
+            proptest::prop_assert_eq!(ring_tag, rust_tag);
 
-            let reference = XChaCha20Poly1305::new(&key.into());
-            let mut expected = message.clone();
-            let expected_tag = reference
-                .encrypt_inout_detached(&XNonce::from(nonce), &aad, expected.as_mut_slice().into())
-                .unwrap();
+            // Each opens what the other sealed.
+            let mut opened = by_ring.clone();
+            proptest::prop_assert_eq!(pure_rust::open_in_place(&key, &nonce, &aad, &mut opened, &ring_tag), Ok(()));
+            proptest::prop_assert_eq!(&opened, &message);
+            let mut opened = by_rust;
+            proptest::prop_assert_eq!(ring_backend::open_in_place(&key, &nonce, &aad, &mut opened, &rust_tag), Ok(()));
+            proptest::prop_assert_eq!(&opened, &message);
+        }
 
+        #[test]
+        fn both_backends_refuse_the_same_tampered_values(
+            key in proptest::prelude::any::<[u8; 32]>(),
+            nonce in proptest::prelude::any::<[u8; 24]>(),
+            aad in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..100),
+            message in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            part in proptest::prop_oneof![
+                proptest::strategy::Just(Part::Key),
+                proptest::strategy::Just(Part::Nonce),
+                proptest::strategy::Just(Part::Aad),
+                proptest::strategy::Just(Part::Ciphertext),
+                proptest::strategy::Just(Part::Tag),
+            ],
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+            flip in 1u8..=255,
+        ) {
             let mut sealed = message.clone();
-            let tag = seal_in_place(&key, &nonce, &aad, &mut sealed).unwrap();
-            proptest::prop_assert_eq!(&sealed, &expected);
-            proptest::prop_assert_eq!(&tag[..], expected_tag.as_slice());
+            let mut tag = ring_backend::seal_in_place(&key, &nonce, &aad, &mut sealed).unwrap();
+            let (mut key, mut nonce, mut aad) = (key, nonce, aad);
+            // An empty AAD or message has no byte to change: then the tag is changed instead.
+            let target: &mut [u8] = match part {
+                Part::Key => &mut key,
+                Part::Nonce => &mut nonce,
+                Part::Aad if !aad.is_empty() => &mut aad,
+                Part::Ciphertext if !sealed.is_empty() => &mut sealed,
+                Part::Aad | Part::Ciphertext | Part::Tag => &mut tag,
+            };
+            let i = at.index(target.len());
+            target[i] ^= flip;
 
-            proptest::prop_assert_eq!(open_in_place(&key, &nonce, &aad, &mut sealed, &tag), Ok(()));
-            proptest::prop_assert_eq!(sealed, message);
+            let mut by_ring = sealed.clone();
+            let mut by_rust = sealed;
+            proptest::prop_assert_eq!(ring_backend::open_in_place(&key, &nonce, &aad, &mut by_ring, &tag), Err(CipherError));
+            proptest::prop_assert_eq!(pure_rust::open_in_place(&key, &nonce, &aad, &mut by_rust, &tag), Err(CipherError));
+            // Neither leaves plaintext (or anything else) behind.
+            proptest::prop_assert!(by_ring.iter().all(|&b| b == 0));
+            proptest::prop_assert_eq!(by_ring, by_rust);
         }
     }
 }
