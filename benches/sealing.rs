@@ -260,7 +260,14 @@ fn nonce(c: &mut Criterion) {
 
 // The ring floor exists only with the ring backend; fastify's sealer only with its feature.
 #[cfg(all(feature = "ring", not(feature = "fastify")))]
-criterion_group!(benches, sealer, raw_aead, xchacha_ring, cookie_private, nonce);
+criterion_group!(
+    benches,
+    sealer,
+    raw_aead,
+    xchacha_ring,
+    cookie_private,
+    nonce
+);
 #[cfg(all(feature = "ring", feature = "fastify"))]
 criterion_group!(
     benches,

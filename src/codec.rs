@@ -307,7 +307,8 @@ fn decode_postcard_entries(bytes: &[u8]) -> Result<Entries, &'static str> {
 /// the last entry.
 fn decode_entries_with(
     bytes: &[u8],
-    len: fn(&mut PayloadReader<'_>) -> Result<usize, &'static str>,
+    // Generic, not a function pointer: each codec's reader is inlined into its own copy.
+    len: impl Fn(&mut PayloadReader<'_>) -> Result<usize, &'static str>,
 ) -> Result<Entries, &'static str> {
     if bytes.len() > MAX_DECODE_LEN {
         return Err("payload over the decode limit");

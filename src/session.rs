@@ -40,10 +40,24 @@ struct State {
     limit: Option<Limit>,
 }
 
-/// What the cookie layer knows of the session's cookie: given the length of the encoded entry
-/// map, `Some((size, max))` when the sealed cookie, name plus value, would be `size` bytes, over
-/// its `max`. Shared by every session of one cookie helper.
-pub(crate) type Limit = Arc<dyn Fn(usize) -> Option<(usize, usize)> + Send + Sync>;
+/// What the cookie layer knows of the session's cookie: how long its name is, the longest
+/// value it can carry, and the length of the value the sealer writes for a payload.
+#[derive(Clone, Copy)]
+pub(crate) struct Limit {
+    pub(crate) name_len: usize,
+    pub(crate) max_value_len: usize,
+    pub(crate) value_len: fn(usize) -> Option<usize>,
+}
+
+impl Limit {
+    /// `Some((size, max))` when the cookie of a payload of `payload_len` bytes, name plus
+    /// value, would be `size` bytes, over its `max`.
+    fn exceeded(&self, payload_len: usize) -> Option<(usize, usize)> {
+        let len = (self.value_len)(payload_len)?;
+        (len > self.max_value_len)
+            .then_some((self.name_len + len, self.name_len + self.max_value_len))
+    }
+}
 
 /// A session: a map from string keys to values, each stored encoded with the sealer's codec,
 /// with change tracking so that a cookie is sent only when needed.
@@ -251,12 +265,12 @@ impl<C: Codec> Session<C> {
             let mut state = self.lock();
             // Checked before anything changes, so that a refused value leaves the session as
             // it was.
-            if let Some(limit) = &state.limit {
+            if let Some(limit) = state.limit {
                 let payload =
                     self.shared
                         .codec
                         .entries_len_with(&state.entries, key.as_ref(), bytes)?;
-                if let Some((size, max)) = limit(payload) {
+                if let Some((size, max)) = limit.exceeded(payload) {
                     return Err(SessionError::TooLarge { size, max });
                 }
             }
@@ -409,14 +423,14 @@ impl<C: Codec> Session<C> {
     /// [`SessionCookie::chunked`]) and the clock's reading when its cookie was checked.
     ///
     /// [`SessionCookie::chunked`]: crate::SessionCookie::chunked
-    pub(crate) fn set_request(&self, chunks: usize, time: Option<u64>, limit: Option<&Limit>) {
+    pub(crate) fn set_request(&self, chunks: usize, time: Option<u64>, limit: Option<Limit>) {
         if chunks == 0 && time.is_none() && limit.is_none() {
             return; // what a new state holds already
         }
         let mut state = self.lock();
         state.request_chunks = chunks;
         state.request_time = time;
-        state.limit = limit.cloned();
+        state.limit = limit;
     }
 
     /// A new, empty session for the same request as this one (what it recorded of the request's
@@ -425,14 +439,10 @@ impl<C: Codec> Session<C> {
     pub(crate) fn refused(&self) -> Self {
         let (chunks, time, limit) = {
             let state = self.lock();
-            (
-                state.request_chunks,
-                state.request_time,
-                state.limit.clone(),
-            )
+            (state.request_chunks, state.request_time, state.limit)
         };
         let fresh = Self::after_unopened_cookie(self.shared.codec.clone());
-        fresh.set_request(chunks, time, limit.as_ref());
+        fresh.set_request(chunks, time, limit);
         fresh.destroy();
         fresh
     }

@@ -68,7 +68,9 @@ pub trait SessionSealer: Clone + Send + Sync + 'static {
     /// without sealing: the cookie layer then refuses, at [`Session::insert`](crate::Session::insert),
     /// a change that would make the session too large for its cookie. `None` (the default):
     /// the size is known only when the session is sealed.
-    fn value_len(&self, payload_len: usize) -> Option<usize> {
+    /// It depends on the format alone, not on a sealer's settings, so that the check costs a
+    /// few instructions per insert.
+    fn value_len(payload_len: usize) -> Option<usize> {
         let _ = payload_len;
         None
     }
@@ -183,7 +185,7 @@ impl<C: Codec> SessionSealer for Sealer<C> {
         Sealer::max_value_len(self)
     }
 
-    fn value_len(&self, payload_len: usize) -> Option<usize> {
+    fn value_len(payload_len: usize) -> Option<usize> {
         // Base64url without padding of the envelope around the payload.
         Some(
             (crate::envelope::OVERHEAD + payload_len)

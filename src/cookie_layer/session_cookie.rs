@@ -381,7 +381,7 @@ impl<S: SessionSealer> SessionCookie<S> {
                 Session::new(codec)
             }
         };
-        session.set_request(chunk_cookies, attempt.now, self.limit.as_ref());
+        session.set_request(chunk_cookies, attempt.now, self.limit);
         session
     }
 
@@ -570,7 +570,7 @@ impl<S: SessionSealer> SessionCookie<S> {
 /// chunking, its cookies) can carry, against the value `sealer` would write for the session's
 /// entries. `None` when the sealer cannot tell a value's length without sealing.
 fn size_limit<S: SessionSealer>(sealer: &S, max_chunks: usize) -> Option<Limit> {
-    sealer.value_len(0)?;
+    S::value_len(0)?;
     let name = sealer.name().len();
     let carried = if max_chunks > 1 {
         // Each cookie holds a part of `MAX_COOKIE_SIZE` less its name and the 2 bytes of its
@@ -579,12 +579,11 @@ fn size_limit<S: SessionSealer>(sealer: &S, max_chunks: usize) -> Option<Limit> 
     } else {
         MAX_COOKIE_SIZE.saturating_sub(name)
     };
-    let max = carried.min(sealer.max_value_len());
-    let sealer = sealer.clone();
-    Some(Arc::new(move |payload_len| {
-        let len = sealer.value_len(payload_len)?;
-        (len > max).then_some((name + len, name + max))
-    }))
+    Some(Limit {
+        name_len: name,
+        max_value_len: carried.min(sealer.max_value_len()),
+        value_len: S::value_len,
+    })
 }
 
 /// A freshly sealed session: the finished `Set-Cookie` value of an unchunked cookie, or the

@@ -155,8 +155,8 @@ impl SessionSealer for FastifyMigration {
         self.native.max_value_len().max(self.legacy.max_value_len())
     }
 
-    fn value_len(&self, payload_len: usize) -> Option<usize> {
-        self.native.value_len(payload_len)
+    fn value_len(payload_len: usize) -> Option<usize> {
+        Sealer::<Json>::value_len(payload_len)
     }
 
     fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError> {

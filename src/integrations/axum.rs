@@ -307,7 +307,7 @@ fn install<S: SessionSealer, B>(
 ) {
     let entry = SetEntry {
         name: Arc::clone(&shared.name),
-        codec: codec_type::<S::Codec>(),
+        codec: codec_type::<S::Codec>,
         session: session.to_any(),
     };
     let extensions = request.extensions_mut();
@@ -431,7 +431,8 @@ struct SessionSet {
 #[derive(Clone)]
 struct SetEntry {
     name: Arc<str>,
-    codec: &'static str,
+    /// The codec's type name, worked out only for an error message (a per-request cost else).
+    codec: fn() -> &'static str,
     /// The shared state of a `Session<C>` for the layer's codec `C` (`Session::to_any`).
     session: Arc<dyn Any + Send + Sync>,
 }
@@ -458,7 +459,7 @@ impl SessionSet {
                 codec: codec_type::<C>(),
                 installed: self
                     .iter()
-                    .map(|e| format!("{} (Session<{}>)", e.name, e.codec))
+                    .map(|e| format!("{} (Session<{}>)", e.name, (e.codec)()))
                     .collect(),
             })
     }
