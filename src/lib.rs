@@ -1,4 +1,73 @@
-#![doc = include_str!("../README.md")]
+//! Encrypted, authenticated HTTP sessions that live entirely in a cookie.
+//!
+//! A session is any `serde` value, or a map of them. It is serialized (postcard by default),
+//! sealed with XChaCha20-Poly1305 under a 32-byte key, bound to the cookie's name, stamped with
+//! its start and its deadline, and carried in the cookie: the server stores nothing, and any
+//! number of instances that share the keys serve the same user.
+//!
+//! # With axum
+//!
+//! ```
+//! # #[cfg(feature = "axum")] {
+//! use axum::{routing::get, Router};
+//! use sealed_session::{Key, KeyRing, Sealer, Session, SessionLayer};
+//!
+//! async fn visits(session: Session) -> String {
+//!     let n: u64 = session.get("visits").ok().flatten().unwrap_or(0) + 1;
+//!     match session.insert("visits", n) {
+//!         Ok(()) => format!("visit {n}"),
+//!         // A value the cookie could not hold, or one that does not encode.
+//!         Err(e) => format!("not saved: {e}"),
+//!     }
+//! }
+//!
+//! // In an application: KeyRing::from_env("SESSION_KEYS")?, newest key first.
+//! let keys = KeyRing::new(Key::generate());
+//! let app: Router = Router::new()
+//!     .route("/", get(visits))
+//!     .layer(SessionLayer::new(Sealer::new(keys)));
+//! # }
+//! ```
+//!
+//! # The parts
+//!
+//! - [`Key`] and [`KeyRing`]: keys, key ids, rotation (the first key seals, every key opens,
+//!   found by its id), [`KeyRing::from_env`].
+//! - [`Sealer`]: seal and open serde values ([`Sealer::seal`], [`Sealer::open`]), with the
+//!   cookie name, lifetimes, idle timeout, clock-skew leeway and revocation cut-off.
+//! - [`Session`] and [`TypedSession`]: the change-tracked session a request works with.
+//! - [`SessionCookie`]: the HTTP cookie layer with no framework. [`SessionCookie::load`] and
+//!   [`SessionCookie::save`] on `http` 1 header maps, [`SessionCookie::load_from`] and
+//!   [`SessionCookie::set_cookie_lines`] on raw bytes and text for any other framework.
+//! - `SessionLayer` and the extractors (feature `axum`).
+//! - `FastifySealer` and `FastifyMigration` (feature `fastify`): the cookies of Node's
+//!   `@fastify/secure-session`, for a move from Node.
+//!
+//! # Cargo features
+//!
+//! | feature | default | what it adds |
+//! | --- | --- | --- |
+//! | `ring` | yes | the `ring` cipher backend; building it needs a C compiler |
+//! | `pure-rust` | no | the pure-Rust cipher backend; runs only when `ring` is off |
+//! | `axum` | yes | the axum layer and extractors |
+//! | `json` | no | the JSON codec, `Json` |
+//! | `bincode` | no | the bincode 2 codec, `Bincode`, for sessions already sealed with it (bincode is unmaintained: RUSTSEC-2025-0141) |
+//! | `fastify` | no | the `@fastify/secure-session` format (turns on `json`) |
+//!
+//! # Seeing why a session was not opened
+//!
+//! A cookie that does not open (tampered, expired, sealed by a removed key or for another
+//! codec) gives a fresh, empty session, and the reason goes to [`tracing`]: nothing shows until
+//! the application installs a subscriber, for example `tracing_subscriber::fmt().init()` at the
+//! start of `main` (with `RUST_LOG=sealed_session=debug` for the expired and revoked ones,
+//! logged at `debug`).
+//!
+//! # More
+//!
+//! The package's `README.md` is the guide (key rotation, cookie attributes, chunking,
+//! revocation, concurrency, migration from Node, performance); `SECURITY.md` the threat model;
+//! `docs/format.md` the wire format byte by byte, enough to implement it elsewhere.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(test),
@@ -38,14 +107,17 @@ pub use self::cookie_layer::{
     cookie_values, SameSite, SessionCookie, MAX_CANDIDATES, MAX_CHUNKS, MAX_COOKIE_HEADER_BYTES,
 };
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use self::integrations::axum::{
     DefaultName, NamedSession, OnSaveError, SessionLayer, SessionName, SessionRejection,
     SessionService,
 };
 pub use clock::{unix_seconds, Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bincode")))]
 pub use codec::Bincode;
 #[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use codec::Json;
 pub use codec::{Codec, DefaultCodec, Postcard, MAX_DECODE_LEN};
 pub use cookie_expiry::CookieExpiry;
@@ -55,6 +127,7 @@ pub use error::{
     CodecError, ConfigError, KeyError, Malformed, OpenError, SealError, SessionError, WriteError,
 };
 #[cfg(feature = "fastify")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fastify")))]
 pub use fastify::{
     FastifyMigration, FastifyOpened, FastifySealer, FASTIFY_DEFAULT_EXPIRY, FASTIFY_DEFAULT_SALT,
     FASTIFY_TS_FIELD,
@@ -68,3 +141,9 @@ pub use sealer::{
 pub use session::Session;
 pub use session_sealer::{OpenedSession, SealedSession, SessionSealer};
 pub use typed_session::TypedSession;
+
+/// The README's examples, compiled and run as doctests (the README is the guide in the
+/// repository; the crate's front page above is written for docs.rs).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -363,7 +363,7 @@ impl<C: Codec> Session<C> {
     ///
     /// A sealed value is a bearer token that the server keeps no record of: a copy taken
     /// before the logout still opens until its deadline. Short lifetimes, an idle timeout and
-    /// [`Sealer::invalidate_before`] bound that.
+    /// [`Sealer::invalidate_before`](crate::Sealer::invalidate_before) bound that.
     pub fn destroy(&self) {
         let mut state = self.lock();
         state.entries.clear();

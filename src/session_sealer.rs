@@ -13,7 +13,7 @@ use crate::sealer::Sealer;
 ///
 /// [`Sealer`] implements it for the crate's own format; with the `fastify` feature,
 /// `FastifySealer` implements it for the `@fastify/secure-session` format. Everything above this
-/// trait (the [`Session`] handle, the cookie helpers in
+/// trait (the [`Session`](crate::Session) handle, the cookie helpers in
 /// [`SessionCookie`](crate::SessionCookie), the axum layer) is generic over it, so a new
 /// cookie format plugs in by implementing these few methods.
 ///
