@@ -9,10 +9,10 @@
 mod counter;
 // It calls ring directly: it is the ring backend's cipher work alone.
 #[cfg(feature = "ring")]
-#[path = "../examples/counter_cipher.rs"]
+#[path = "../bench/examples/counter_cipher.rs"]
 #[allow(dead_code, clippy::duplicate_mod)]
 mod counter_cipher;
-#[path = "../examples/counter_floor.rs"]
+#[path = "../bench/examples/counter_floor.rs"]
 #[allow(dead_code, clippy::duplicate_mod)]
 mod counter_floor;
 #[path = "../examples/login.rs"]

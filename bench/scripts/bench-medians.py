@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Print criterion medians (from target/criterion/**/new/estimates.json) and the ratios the
-performance targets are stated in. Usage: scripts/bench-medians.py [criterion dir]"""
+performance targets are stated in. Usage: bench/scripts/bench-medians.py [criterion dir]"""
 import json, os, sys
 
 root = sys.argv[1] if len(sys.argv) > 1 else "target/criterion"

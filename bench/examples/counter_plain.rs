@@ -3,7 +3,7 @@
 //! sessions cost per request.
 //!
 //! ```text
-//! cargo run --release --example counter_plain
+//! cargo run --release -p sealed-session-bench --example counter_plain
 //! curl http://127.0.0.1:3000   # {"hello":"route requested 1 times in this session"}
 //! ```
 //!
@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 // Start-up shared by the server examples; each uses part of it.
+#[path = "../../examples/support/mod.rs"]
 #[allow(dead_code)]
 mod support;
 

@@ -21,8 +21,8 @@
 //!   it took before): the price of fork safety.
 //!
 //! Run with a bounded time:
-//! `cargo bench --bench sealing -- --warm-up-time 1 --measurement-time 3`; the pure-Rust
-//! backend: `cargo bench --no-default-features --features pure-rust --bench sealing -- ...`
+//! `cargo bench -p sealed-session-bench --bench sealing -- --warm-up-time 1 --measurement-time 3`; the pure-Rust
+//! backend: `cargo bench -p sealed-session-bench --no-default-features --features pure-rust --bench sealing -- ...`
 
 use std::hint::black_box;
 

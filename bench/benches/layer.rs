@@ -11,7 +11,7 @@
 //!   HTTP server and the network add the same cost to both.
 //!
 //! Run with a bounded time:
-//! `cargo bench --bench layer -- --warm-up-time 1 --measurement-time 3`
+//! `cargo bench -p sealed-session-bench --bench layer -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
 
@@ -29,7 +29,7 @@ fn keys() -> KeyRing {
 
 // The demo apps themselves, so that the bench measures what `cargo run --example` serves.
 #[allow(dead_code, clippy::duplicate_mod)]
-#[path = "../examples/counter.rs"]
+#[path = "../../examples/counter.rs"]
 mod counter;
 #[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../examples/counter_plain.rs"]

@@ -5,7 +5,7 @@
 //! end, and what the layer (cookie header parsing, the session, the `Set-Cookie` line) adds.
 //!
 //! ```text
-//! SESSION_KEYS=$(openssl rand -base64 32) cargo run --release --features axum --example counter_floor
+//! SESSION_KEYS=$(openssl rand -base64 32) cargo run --release -p sealed-session-bench --example counter_floor
 //! ```
 //!
 //! `PORT` changes the port (0 picks a free one).
@@ -22,6 +22,7 @@ use sealed_session::{KeyRing, Sealer};
 use serde_json::{json, Value};
 
 // Start-up shared by the server examples; each uses part of it.
+#[path = "../../examples/support/mod.rs"]
 #[allow(dead_code)]
 mod support;
 

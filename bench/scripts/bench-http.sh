@@ -17,7 +17,7 @@
 # count, and seal a new one on each request (the steady state of a signed-in user); the plain
 # server gets the same Cookie header and ignores it.
 #
-# Usage: scripts/bench-http.sh
+# Usage: bench/scripts/bench-http.sh
 # Environment (all optional):
 #   DURATION     seconds per wrk run (default 10)
 #   ROUNDS       rounds over the servers (default 5; on a shared machine rounds move by
@@ -30,15 +30,15 @@
 # Installs wrk (Debian package) and the Node project's packages (npm ci) when missing.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-5}
 DERIVE_RUNS=${DERIVE_RUNS:-3}
 
 NAME=bench-http
-# shellcheck source=scripts/bench-common.sh
-source scripts/bench-common.sh
+# shellcheck source=bench/scripts/bench-common.sh
+source bench/scripts/bench-common.sh
 wrk_settings
 need wrk wrk
 need node
@@ -49,7 +49,8 @@ if [[ ! -d tests/interop/node_modules/@fastify/secure-session ]]; then
 fi
 
 echo "building (release)"
-cargo build --release --quiet --features axum --example counter --example counter_plain \
+cargo build --release --quiet -p sealed-session --features axum --example counter
+cargo build --release --quiet -p sealed-session-bench --example counter_plain \
   --example counter_floor --example counter_cipher --example derive_time
 BIN="$(target_dir)/release/examples"
 

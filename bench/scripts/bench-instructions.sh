@@ -8,20 +8,20 @@
 # load_save (SessionCookie::load + count + set_cookie_values), load, open_seal (Sealer::open +
 # count + Sealer::seal, the plain API).
 #
-# Usage: scripts/bench-instructions.sh [N]      (default N = 1000)
+# Usage: bench/scripts/bench-instructions.sh [N]      (default N = 1000)
 # Installs valgrind (Debian package) when missing.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 N=${1:-1000}
 
 NAME=bench-instructions
-# shellcheck source=scripts/bench-common.sh
-source scripts/bench-common.sh
+# shellcheck source=bench/scripts/bench-common.sh
+source bench/scripts/bench-common.sh
 need valgrind valgrind
 need python3
 
-cargo build --release --quiet --example request_cost
+cargo build --release --quiet -p sealed-session-bench --example request_cost
 BIN="$(target_dir)/release/examples/request_cost"
 
 instructions() { # mode iterations -> total instructions of the run

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where the end-to-end time of a session goes: the counter demo with sessions and the same app
 # without them (examples/counter.rs, examples/counter_plain.rs), each driven by wrk on loopback
-# as in scripts/bench-http.sh while `perf record` samples the server, then the difference of
+# as in bench/scripts/bench-http.sh while `perf record` samples the server, then the difference of
 # their time per request split by what the samples were in:
 #   cipher  HChaCha20 and ring's ChaCha20-Poly1305
 #   crate   the rest of sealed-session and the code only it calls (base64, bincode, memchr,
@@ -14,23 +14,23 @@
 # between runs; the kernel part moves by microseconds on a shared VM and is what makes
 # requests per second noisy.
 #
-# Usage: scripts/bench-profile.sh
+# Usage: bench/scripts/bench-profile.sh
 # Environment (all optional):
 #   ROUNDS       pairs of runs (default 3); each is reported, then the medians
 #   DURATION     seconds of wrk per run (default 10; perf records the middle DURATION-2)
-#   SERVER_CPUS, WRK_CPUS, CONNECTIONS: as in scripts/bench-http.sh (defaults: last CPU,
+#   SERVER_CPUS, WRK_CPUS, CONNECTIONS: as in bench/scripts/bench-http.sh (defaults: last CPU,
 #                first CPU, 32)
 # Needs perf (Debian package linux-perf; installed when missing), wrk (installed when
 # missing), curl and python3.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 
 NAME=bench-profile
-# shellcheck source=scripts/bench-common.sh
-source scripts/bench-common.sh
+# shellcheck source=bench/scripts/bench-common.sh
+source bench/scripts/bench-common.sh
 wrk_settings
 need wrk wrk
 need perf linux-perf
@@ -39,7 +39,8 @@ need python3
 ((DURATION >= 4)) || fail "DURATION must be at least 4 seconds"
 
 echo "building (release)"
-cargo build --release --quiet --features axum --example counter --example counter_plain
+cargo build --release --quiet -p sealed-session --features axum --example counter
+cargo build --release --quiet -p sealed-session-bench --example counter_plain
 BIN="$(target_dir)/release/examples"
 KEY=$(head -c 32 /dev/urandom | base64)
 WORK=$(mktemp -d)

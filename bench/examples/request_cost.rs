@@ -2,7 +2,7 @@
 //! rather than timed, so that small changes show through a noisy machine.
 //!
 //! ```text
-//! cargo run --release --example request_cost -- <mode> <iterations>
+//! cargo run --release -p sealed-session-bench --example request_cost -- <mode> <iterations>
 //! scripts/bench-instructions.sh      # instructions per request of each mode, under valgrind
 //! ```
 //!
@@ -36,7 +36,7 @@ static GLOBAL: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
 // The demo apps themselves, so that what is counted is what `scripts/bench-http.sh` serves.
 // Their `main`s go unused here, and each brings its own copy of `examples/support`.
 #[allow(dead_code, clippy::duplicate_mod)]
-#[path = "counter.rs"]
+#[path = "../../examples/counter.rs"]
 mod counter;
 #[allow(dead_code, clippy::duplicate_mod)]
 #[path = "counter_plain.rs"]

@@ -6,7 +6,7 @@
 //! the share of a request no implementation of the wire format can avoid.
 //!
 //! ```text
-//! cargo run --release --example counter_cipher
+//! cargo run --release -p sealed-session-bench --example counter_cipher
 //! ```
 //!
 //! `PORT` changes the port (0 picks a free one).
@@ -24,6 +24,7 @@ use ring::aead::{Aad, LessSafeKey, Nonce, Tag, UnboundKey, CHACHA20_POLY1305};
 use serde_json::{json, Value};
 
 // Start-up shared by the server examples; each uses part of it.
+#[path = "../../examples/support/mod.rs"]
 #[allow(dead_code)]
 mod support;
 

@@ -4,7 +4,7 @@
 //! parameters, and checks that both print the same key.
 //!
 //! ```text
-//! cargo run --release --example derive_time -- [runs] [secret] [salt of 16 ASCII bytes]
+//! cargo run --release -p sealed-session-bench --example derive_time -- [runs] [secret] [salt of 16 ASCII bytes]
 //! ```
 
 use std::time::Instant;
