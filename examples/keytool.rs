@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use sealed_session::{
-    is_valid_cookie_name, unix_seconds, DeriveParams, Key, KeyRing, OpenError, Sealer, SALT_LEN,
+    is_valid_cookie_name, DeriveParams, Key, KeyRing, OpenError, Sealer, SALT_LEN,
 };
 use zeroize::Zeroizing;
 
@@ -531,9 +531,11 @@ fn inspect(args: &[String]) -> Outcome {
     if !is_valid_cookie_name(name) {
         return Err(usage(format!("{name:?} is not a valid cookie name")));
     }
-    let now = args
-        .number("now")?
-        .unwrap_or_else(|| unix_seconds(std::time::SystemTime::now()));
+    let now = args.number("now")?.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs())
+    });
     // Without --max-lifetime, report the deadline the value itself carries.
     let lifetime = args.number("max-lifetime")?.unwrap_or(u64::MAX);
     if env::var_os("SESSION_KEYS").is_none() && env::var_os("SESSION_COOKIE").is_none() {

@@ -57,6 +57,6 @@ impl Clock for ManualClock {
 }
 
 /// Unix seconds of a `SystemTime`; times before the epoch read as 0.
-pub fn unix_seconds(time: SystemTime) -> u64 {
+pub(crate) fn unix_seconds(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }

@@ -18,7 +18,7 @@ use crate::entries::Entries;
 use crate::error::CodecError;
 
 /// The largest payload a codec will decode or allocate for; generous next to any cookie.
-pub const MAX_DECODE_LEN: usize = 1 << 20;
+pub(crate) const MAX_DECODE_LEN: usize = 1 << 20;
 
 /// Turns serde values into payload bytes and back.
 ///
@@ -38,7 +38,7 @@ pub trait Codec: Clone + Send + Sync + 'static {
     fn encode<T: Serialize + ?Sized>(&self, value: &T, out: &mut Vec<u8>)
         -> Result<(), CodecError>;
 
-    /// Decode a whole value from `bytes`. Must not allocate beyond [`MAX_DECODE_LEN`] for any
+    /// Decode a whole value from `bytes`. Must not allocate beyond 1 MiB for any
     /// input and must not panic; its error must not quote the input (see [`CodecError`]).
     fn decode<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, CodecError>;
 
@@ -155,7 +155,7 @@ impl<'de> Deserialize<'de> for EntriesFromBytes {
 }
 
 /// bincode 2 through its serde support, standard configuration (varint integers, little endian),
-/// with a decode limit of [`MAX_DECODE_LEN`]. Opt-in, with the `bincode` feature.
+/// with a decode limit of 1 MiB. Opt-in, with the `bincode` feature.
 ///
 /// bincode is unmaintained upstream ([RUSTSEC-2025-0141]), so a build with this feature gets an
 /// advisory warning from `cargo audit` and `cargo deny`. It stays for sessions already sealed

@@ -13,18 +13,6 @@ use std::vec;
 /// holds a handful of entries, and for those a sorted vector is smaller and faster than a tree
 /// (one allocation of a few dozen bytes where a tree node takes more than 500, lookups by
 /// binary search over contiguous keys).
-///
-/// # Example
-/// ```
-/// use sealed_session::Entries;
-///
-/// let mut entries = Entries::new();
-/// entries.insert("user".into(), b"7".to_vec());
-/// entries.insert("cart".into(), b"[]".to_vec());
-/// assert_eq!(entries.get("user").map(Vec::as_slice), Some(&b"7"[..]));
-/// // Iteration is in key order, whatever the order of insertion.
-/// assert_eq!(entries.keys().collect::<Vec<_>>(), ["cart", "user"]);
-/// ```
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Entries {
     /// Sorted by key, keys unique.

@@ -13,13 +13,13 @@ use std::cell::RefCell;
 use base64_simd::URL_SAFE_NO_PAD;
 use rand::rngs::OsRng;
 use rand::TryRngCore as _;
-use zeroize::Zeroize as _;
 
 use crate::aead::{self, NONCE_LEN, TAG_LEN};
 use crate::error::{Malformed, OpenError};
 use crate::key::Key;
 use crate::key::KeyId;
 use crate::keyring::KeyRing;
+use crate::scratch::{with_buffer, Contents};
 
 /// The format version this release writes and reads.
 pub(crate) const VERSION: u8 = 0x01;
@@ -52,33 +52,15 @@ pub(crate) struct Envelope<'a> {
 }
 
 thread_local! {
-    /// Per-thread working buffer, so sealing and opening do not allocate for it on each call.
-    /// Whatever a call writes into it is zeroized before the call returns.
+    /// Where a value is decrypted or its plaintext laid out before sealing.
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Capacity the working buffer has at least: the decoded size of a 4096-byte cookie value and
-/// more. Larger limits (chunked sessions) reserve what they need before anything is written.
-const SCRATCH_CAPACITY: usize = 4096;
-
-/// Run `f` with an empty working buffer of at least `capacity` bytes, and wipe what it wrote
-/// afterwards. `capacity` must cover everything `f` writes: a buffer that grows while `f` runs
-/// frees its old block, holding what was written so far, without wiping it.
+/// Run `f` with this thread's empty working buffer, with room for `capacity` bytes: it holds
+/// plaintext, so it is wiped after (see [`Contents::Secret`]), and `capacity` must cover
+/// everything `f` writes.
 fn with_scratch<R>(capacity: usize, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
-    fn run<R>(buf: &mut Vec<u8>, capacity: usize, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
-        buf.clear();
-        // The old block, if this grows it, was wiped when its last call returned.
-        buf.reserve(capacity.max(SCRATCH_CAPACITY));
-        let out = f(buf);
-        buf.as_mut_slice().zeroize();
-        buf.clear();
-        out
-    }
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => run(&mut buf, capacity, f),
-        // Re-entered (a codec that seals while sealing): use a fresh buffer.
-        Err(_) => run(&mut Vec::new(), capacity, f),
-    })
+    with_buffer(&SCRATCH, Contents::Secret, capacity, f)
 }
 
 /// Bytes a base64url text of `len` characters decodes to, at most.

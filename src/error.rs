@@ -140,6 +140,36 @@ impl fmt::Display for CodecError {
 
 impl std::error::Error for CodecError {}
 
+/// A session too large for its cookie: the one error for it, wherever it is found (a
+/// [`Session::insert`](crate::Session::insert) that would not fit, or a seal that does not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TooLarge {
+    /// Bytes of name plus value the sealed cookie would take.
+    pub size: usize,
+    /// The most it may take: the sealer's `max_cookie_size`, 4096 unless set.
+    pub max: usize,
+}
+
+impl TooLarge {
+    pub(crate) fn new(size: usize, max: usize) -> Self {
+        Self { size, max }
+    }
+}
+
+impl fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self { size, max } = self;
+        write!(
+            f,
+            "the session cookie would be {size} bytes (name plus value), over the limit of \
+             {max} bytes"
+        )
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
 /// Why a session could not take a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -149,23 +179,14 @@ pub enum SessionError {
     /// With the value, the session would no longer fit its cookie (or its chunk cookies): it
     /// is refused, and the session keeps what it had, rather than sealing nothing at the end
     /// of the request.
-    TooLarge {
-        /// Bytes of name plus value the sealed cookie would take.
-        size: usize,
-        /// The most it may take.
-        max: usize,
-    },
+    TooLarge(TooLarge),
 }
 
 impl fmt::Display for SessionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Codec(e) => write!(f, "{e}"),
-            Self::TooLarge { size, max } => write!(
-                f,
-                "the session would be a cookie of {size} bytes (name plus value), over the limit \
-                 of {max} bytes; keep less in it"
-            ),
+            Self::TooLarge(e) => write!(f, "{e}; keep less in it"),
         }
     }
 }
@@ -174,7 +195,7 @@ impl std::error::Error for SessionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Codec(e) => Some(e),
-            Self::TooLarge { .. } => None,
+            Self::TooLarge(e) => Some(e),
         }
     }
 }
@@ -192,12 +213,7 @@ pub enum SealError {
     /// The codec could not serialize the value.
     Encode(CodecError),
     /// The cookie (name plus value) would exceed the size limit browsers enforce.
-    TooLarge {
-        /// Bytes of name plus value the cookie would take.
-        size: usize,
-        /// The configured limit.
-        max: usize,
-    },
+    TooLarge(TooLarge),
     /// The session's absolute lifetime is over: it cannot be sealed again.
     LifetimeExceeded {
         /// Unix seconds at which the absolute lifetime ended.
@@ -221,10 +237,7 @@ impl fmt::Display for SealError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Encode(e) => write!(f, "could not encode the session: {e}"),
-            Self::TooLarge { size, max } => write!(
-                f,
-                "sealed cookie is {size} bytes (name plus value), over the limit of {max} bytes"
-            ),
+            Self::TooLarge(e) => write!(f, "{e}"),
             Self::LifetimeExceeded { ended_at } => {
                 write!(
                     f,
@@ -245,6 +258,7 @@ impl std::error::Error for SealError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Encode(e) => Some(e),
+            Self::TooLarge(e) => Some(e),
             _ => None,
         }
     }
@@ -318,8 +332,12 @@ pub enum Malformed {
     },
     /// The value is not two parts joined by one `;` (the `@fastify/secure-session` format:
     /// ciphertext, then nonce).
+    #[cfg(feature = "fastify")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fastify")))]
     Separator,
     /// The nonce is not the length the cipher takes (the `@fastify/secure-session` format).
+    #[cfg(feature = "fastify")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "fastify")))]
     NonceLength {
         /// Decoded nonce length in bytes.
         len: usize,
@@ -339,7 +357,9 @@ impl fmt::Display for Malformed {
                     "decoded value is {len} bytes, shorter than the {min}-byte minimum"
                 )
             }
+            #[cfg(feature = "fastify")]
             Self::Separator => f.write_str("not a ciphertext and a nonce joined by `;`"),
+            #[cfg(feature = "fastify")]
             Self::NonceLength { len, expected } => {
                 write!(f, "nonce is {len} bytes, the cipher takes {expected}")
             }
@@ -472,15 +492,9 @@ impl std::error::Error for ConfigError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WriteError {
-    /// The sealer refused (for example [`SealError::TooLarge`]).
+    /// The sealer refused, for example [`SealError::TooLarge`]: the session, sealed, is over
+    /// its cookie's limit.
     Seal(SealError),
-    /// The cookie, name plus encoded value, is over the size browsers keep.
-    TooLarge {
-        /// Bytes of name plus encoded value.
-        size: usize,
-        /// The limit.
-        max: usize,
-    },
     /// The cookie name holds a byte not allowed in a header (only possible with a
     /// [`SessionSealer`](crate::SessionSealer) that does not check its name).
     InvalidHeader,
@@ -500,10 +514,6 @@ impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Seal(e) => write!(f, "could not seal the session: {e}"),
-            Self::TooLarge { size, max } => write!(
-                f,
-                "session cookie is {size} bytes (name plus value), over the limit of {max} bytes"
-            ),
             Self::InvalidHeader => {
                 f.write_str("the session cookie is not a valid Set-Cookie header value")
             }
@@ -524,7 +534,7 @@ impl std::error::Error for WriteError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Seal(e) => Some(e),
-            Self::TooLarge { .. } | Self::InvalidHeader | Self::TooManyChunks { .. } => None,
+            Self::InvalidHeader | Self::TooManyChunks { .. } => None,
         }
     }
 }

@@ -23,12 +23,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::clock::{Clock, SystemClock};
-use crate::codec::{json_error, write_json_object, Codec as _, Json};
+use crate::codec::{json_error, write_json_object, Codec, Json};
 use crate::entries::Entries;
-use crate::error::{CodecError, ConfigError, KeyError, OpenError, SealError};
+use crate::error::{CodecError, ConfigError, KeyError, OpenError, SealError, TooLarge};
 use crate::key::{DeriveParams, Key, KeyId};
 use crate::keyring::KeyRing;
-use crate::sealer::{checked_cookie_name, MAX_COOKIE_SIZE};
+use crate::sealer::{checked_cookie_name, Opened, MAX_COOKIE_SIZE};
 use crate::session_sealer::{OpenedSession, SealedSession, SessionSealer};
 
 mod envelope;
@@ -204,16 +204,6 @@ impl FastifySealer {
         &self.cookie_name
     }
 
-    /// The expiry in whole seconds, counted from `__ts`.
-    pub fn expiry_duration(&self) -> Duration {
-        Duration::from_secs(self.expiry)
-    }
-
-    /// The current time by the sealer's clock, in unix seconds.
-    pub fn now(&self) -> u64 {
-        self.clock.now()
-    }
-
     /// The longest value (without the name) that opens.
     pub fn max_value_len(&self) -> usize {
         self.max_cookie_size.saturating_sub(self.cookie_name.len())
@@ -228,7 +218,7 @@ impl FastifySealer {
     /// Seal `value` with `__ts` set to `ts` (unix seconds).
     ///
     /// To re-seal a value that a previous key opened without extending its life, as the plugin
-    /// does, pass the `ts` it was opened with ([`FastifyOpened::ts`]). A `__ts` field of
+    /// does, pass the `ts` it was opened with ([`Opened::created_at`]). A `__ts` field of
     /// `value` itself is replaced.
     pub fn seal_at<T: Serialize + ?Sized>(&self, value: &T, ts: u64) -> Result<String, SealError> {
         let mut object = match serde_json::to_value(value) {
@@ -257,17 +247,17 @@ impl FastifySealer {
         let wire = envelope::percent_encode(&raw);
         let size = self.cookie_name.len() + wire.len();
         if size > self.max_cookie_size {
-            return Err(SealError::TooLarge {
+            return Err(SealError::TooLarge(TooLarge::new(
                 size,
-                max: self.max_cookie_size,
-            });
+                self.max_cookie_size,
+            )));
         }
         Ok(wire)
     }
 
     /// Open a cookie value the plugin (or this sealer, with a shared key) sealed, and decode
     /// the session's fields, `__ts` removed, into `T`.
-    pub fn open<T: DeserializeOwned>(&self, value: &str) -> Result<FastifyOpened<T>, OpenError> {
+    pub fn open<T: DeserializeOwned>(&self, value: &str) -> Result<Opened<T>, OpenError> {
         self.open_at(value, self.clock.now())
     }
 
@@ -281,7 +271,7 @@ impl FastifySealer {
         &self,
         value: &str,
         now: u64,
-    ) -> Result<FastifyOpened<T>, OpenError> {
+    ) -> Result<Opened<T>, OpenError> {
         envelope::open(
             &self.ring,
             value,
@@ -305,12 +295,15 @@ impl FastifySealer {
                 let expires_at = self.check_expiry(ts, now)?;
                 let value = T::deserialize(Value::Object(object))
                     .map_err(|e| OpenError::Decode(json_error("the session's fields", &e)))?;
-                Ok(FastifyOpened {
+                Ok(Opened {
                     value,
-                    ts,
-                    expires_at,
                     key_id: self.key_id(key_index),
-                    key_index,
+                    codec_id: Json::ID,
+                    created_at: ts,
+                    expires_at,
+                    needs_reseal: key_index > 0,
+                    // The plugin's expiry counts from `__ts`, not from the last use.
+                    refresh_due: false,
                 })
             },
         )
@@ -365,6 +358,8 @@ impl FastifySealer {
 ///     .layer(SessionLayer::new(sealer));
 /// # }
 /// ```
+impl crate::session_sealer::sealed::Sealed for FastifySealer {}
+
 impl SessionSealer for FastifySealer {
     type Codec = Json;
 
@@ -437,79 +432,6 @@ impl fmt::Debug for FastifySealer {
     }
 }
 
-/// A `@fastify/secure-session` value that opened: its fields and what is known about it.
-/// `Debug` leaves the fields out: session data may be secret.
-#[derive(Clone, PartialEq, Eq)]
-pub struct FastifyOpened<T> {
-    value: T,
-    ts: u64,
-    expires_at: u64,
-    key_id: KeyId,
-    key_index: usize,
-}
-
-impl<T> fmt::Debug for FastifyOpened<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FastifyOpened")
-            .field("value", &format_args!("<redacted>"))
-            .field("ts", &self.ts)
-            .field("expires_at", &self.expires_at)
-            .field("key_id", &self.key_id)
-            .field("key_index", &self.key_index)
-            .finish()
-    }
-}
-
-impl<T> FastifyOpened<T> {
-    /// The session's fields, without `__ts`.
-    pub fn value(&self) -> &T {
-        &self.value
-    }
-
-    /// The session's fields, by value.
-    pub fn into_value(self) -> T {
-        self.value
-    }
-
-    /// The session's `__ts`: unix seconds of its last change.
-    pub fn ts(&self) -> u64 {
-        self.ts
-    }
-
-    /// Unix seconds after which the value stops opening (the last second it opens):
-    /// `__ts + expiry - 1`.
-    pub fn expires_at(&self) -> u64 {
-        self.expires_at
-    }
-
-    /// The id of the key that opened it.
-    pub fn key_id(&self) -> KeyId {
-        self.key_id
-    }
-
-    /// The position of that key in the list, 0 for the primary.
-    pub fn key_index(&self) -> usize {
-        self.key_index
-    }
-
-    /// True when a key other than the first opened it: re-seal it (keeping its
-    /// [`ts`](Self::ts), as the plugin does) so that the old key can be retired.
-    pub fn needs_reseal(&self) -> bool {
-        self.key_index > 0
-    }
-
-    /// The same facts with another value.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> FastifyOpened<U> {
-        FastifyOpened {
-            value: f(self.value),
-            ts: self.ts,
-            expires_at: self.expires_at,
-            key_id: self.key_id,
-            key_index: self.key_index,
-        }
-    }
-}
-
 /// What [`bad_ts`] says of a number that is negative, fractional or over `u64`.
 const NOT_WHOLE_SECONDS: &str = "a number that is not whole seconds";
 
@@ -574,7 +496,7 @@ mod tests {
         }
         let sealed = sealer.seal_session(&entries, 5, 1_000).unwrap();
         let opened = sealer.open_at::<Value>(&sealed.value, 1_000).unwrap();
-        assert_eq!(opened.ts(), 1_000);
+        assert_eq!(opened.created_at(), 1_000);
         assert_eq!(
             opened.value(),
             &serde_json::json!({ "Upper": 1, "_a": 2, "z": 3 })

@@ -84,6 +84,7 @@ mod envelope;
 mod error;
 mod key;
 mod keyring;
+mod scratch;
 mod sealer;
 mod session;
 mod session_sealer;
@@ -103,34 +104,31 @@ pub use ::http;
 #[cfg(feature = "fastify")]
 mod fastify;
 
-pub use self::cookie_layer::{
-    cookie_values, SameSite, SessionCookie, MAX_CANDIDATES, MAX_CHUNKS, MAX_COOKIE_HEADER_BYTES,
-};
+pub use self::cookie_layer::{SameSite, SessionCookie, MAX_CHUNKS};
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use self::integrations::axum::{
     DefaultName, NamedSession, OnSaveError, SessionLayer, SessionName, SessionRejection,
     SessionService,
 };
-pub use clock::{unix_seconds, Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]
 #[cfg_attr(docsrs, doc(cfg(feature = "bincode")))]
 pub use codec::Bincode;
 #[cfg(feature = "json")]
 #[cfg_attr(docsrs, doc(cfg(feature = "json")))]
 pub use codec::Json;
-pub use codec::{Codec, DefaultCodec, Postcard, MAX_DECODE_LEN};
+pub use codec::{Codec, DefaultCodec, Postcard};
 pub use cookie_expiry::CookieExpiry;
-pub use entries::{Entries, Iter as EntriesIter};
 pub use envelope::{MAX_NAME_LEN, OVERHEAD};
 pub use error::{
-    CodecError, ConfigError, KeyError, Malformed, OpenError, SealError, SessionError, WriteError,
+    CodecError, ConfigError, KeyError, Malformed, OpenError, SealError, SessionError, TooLarge,
+    WriteError,
 };
 #[cfg(feature = "fastify")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fastify")))]
 pub use fastify::{
-    FastifyMigration, FastifyOpened, FastifySealer, FASTIFY_DEFAULT_EXPIRY, FASTIFY_DEFAULT_SALT,
-    FASTIFY_TS_FIELD,
+    FastifyMigration, FastifySealer, FASTIFY_DEFAULT_EXPIRY, FASTIFY_DEFAULT_SALT, FASTIFY_TS_FIELD,
 };
 pub use key::{DeriveParams, Key, KeyId, KEY_LEN, MIN_SECRET_LEN, SALT_LEN};
 pub use keyring::KeyRing;
@@ -139,7 +137,7 @@ pub use sealer::{
     DEFAULT_MAX_LIFETIME, MAX_COOKIE_SIZE, MAX_LEEWAY,
 };
 pub use session::Session;
-pub use session_sealer::{OpenedSession, SealedSession, SessionSealer};
+pub use session_sealer::SessionSealer;
 pub use typed_session::TypedSession;
 
 /// The README's examples, compiled and run as doctests (the README is the guide in the

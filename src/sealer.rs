@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::clock::{unix_seconds, Clock, SystemClock};
 use crate::codec::{Codec, DefaultCodec};
 use crate::envelope::{self, SealFailure, Times, MAX_NAME_LEN};
-use crate::error::{CodecError, ConfigError, OpenError, SealError};
+use crate::error::{CodecError, ConfigError, OpenError, SealError, TooLarge};
 use crate::key::KeyId;
 use crate::keyring::KeyRing;
 
@@ -210,7 +210,7 @@ impl<C: Codec> Sealer<C> {
     }
 
     /// The codec.
-    pub fn codec_ref(&self) -> &C {
+    pub(crate) fn codec_ref(&self) -> &C {
         &self.codec
     }
 
@@ -219,13 +219,15 @@ impl<C: Codec> Sealer<C> {
         &self.cookie_name
     }
 
-    /// The absolute lifetime.
-    pub fn lifetime(&self) -> Duration {
+    /// The absolute lifetime (the migration applies it to a plugin's session).
+    #[cfg(feature = "fastify")]
+    pub(crate) fn max_lifetime_setting(&self) -> Duration {
         Duration::from_secs(self.max_lifetime)
     }
 
-    /// The idle timeout, if one is set.
-    pub fn idle(&self) -> Option<Duration> {
+    /// The idle timeout, if one is set (the migration applies it to a plugin's session).
+    #[cfg(feature = "fastify")]
+    pub(crate) fn idle_timeout_setting(&self) -> Option<Duration> {
         self.idle_timeout.map(Duration::from_secs)
     }
 
@@ -341,10 +343,10 @@ impl<C: Codec> Sealer<C> {
         let size = self.cookie_name.len() + (out.len() - start);
         if size > self.max_cookie_size {
             out.truncate(start);
-            return Err(SealError::TooLarge {
+            return Err(SealError::TooLarge(TooLarge::new(
                 size,
-                max: self.max_cookie_size,
-            });
+                self.max_cookie_size,
+            )));
         }
         Ok(expires_at)
     }
@@ -458,18 +460,19 @@ impl<C: Codec> fmt::Debug for Sealer<C> {
     }
 }
 
-/// A session that opened: its value and what the envelope said about it.
+/// A value that opened, and what its envelope said about it: what [`Sealer::open`] gives, and
+/// with the `fastify` feature, `FastifySealer::open` too.
 ///
 /// Its `Debug` output leaves the value out: session data may be secret.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Opened<T> {
-    value: T,
-    key_id: KeyId,
-    codec_id: u8,
-    created_at: u64,
-    expires_at: u64,
-    needs_reseal: bool,
-    refresh_due: bool,
+    pub(crate) value: T,
+    pub(crate) key_id: KeyId,
+    pub(crate) codec_id: u8,
+    pub(crate) created_at: u64,
+    pub(crate) expires_at: u64,
+    pub(crate) needs_reseal: bool,
+    pub(crate) refresh_due: bool,
 }
 
 impl<T> fmt::Debug for Opened<T> {
@@ -502,12 +505,15 @@ impl<T> Opened<T> {
         self.key_id
     }
 
-    /// The [`Codec::ID`] of the codec that encoded the payload, from the value's header.
+    /// The [`Codec::ID`] of the codec that encoded the payload, from the value's header
+    /// (`Json::ID` for a `@fastify/secure-session` value, whose payload is always JSON).
     pub fn codec_id(&self) -> u8 {
         self.codec_id
     }
 
-    /// Unix seconds when the session began; kept across re-seals.
+    /// Unix seconds when the session began; kept across re-seals. For a
+    /// `@fastify/secure-session` value, its `__ts` (which the plugin keeps across re-seals
+    /// too).
     pub fn created_at(&self) -> u64 {
         self.created_at
     }
@@ -558,7 +564,7 @@ pub(crate) fn checked_cookie_name(name: &str) -> Result<Arc<str>, ConfigError> {
 ///
 /// `%` is a token character, but cookie libraries percent-decode names, so a name holding one
 /// would be written by some clients under a name it never matches: names are matched byte for
-/// byte as sent (see [`cookie_values`](crate::cookie_values)).
+/// byte as sent (see [`SessionCookie::load`](crate::SessionCookie::load)).
 pub fn is_valid_cookie_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= MAX_NAME_LEN

@@ -7,12 +7,12 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use zeroize::Zeroize as _;
 
 use crate::codec::{Codec, DefaultCodec};
 use crate::cookie_expiry::CookieExpiry;
 use crate::entries::Entries;
-use crate::error::{CodecError, SessionError};
+use crate::error::{CodecError, SessionError, TooLarge};
+use crate::scratch::{with_buffer, Contents};
 use crate::session_sealer::OpenedSession;
 
 /// The mutable state behind a [`Session`] and its clones.
@@ -89,43 +89,19 @@ pub struct Session<C: Codec = DefaultCodec> {
 }
 
 thread_local! {
-    /// Where [`Session::insert`] encodes a value; wiped after each use.
+    /// Where [`Session::insert`] encodes a value.
     static ENCODED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// The per-thread encoding buffer keeps at most this much capacity between calls.
-const ENCODED_KEPT_CAPACITY: usize = 4096;
-
-/// `f` of `value` as `codec` encodes it, in a per-thread buffer that is wiped afterwards (a
-/// fresh one if a `Serialize` impl inserts into a session while being encoded).
+/// `f` of `value` as `codec` encodes it, in this thread's encoding buffer: session data, so
+/// wiped after ([`Contents::Secret`]). Values up to the kept capacity never make it grow.
 fn with_encoded<C: Codec, T: Serialize + ?Sized, R>(
     codec: &C,
     value: &T,
     f: impl FnOnce(&[u8]) -> R,
 ) -> Result<R, CodecError> {
-    fn run<C: Codec, T: Serialize + ?Sized, R>(
-        buf: &mut Vec<u8>,
-        codec: &C,
-        value: &T,
-        f: impl FnOnce(&[u8]) -> R,
-    ) -> Result<R, CodecError> {
-        buf.clear();
-        // Room first: a buffer that grows while the codec writes frees its old block, holding
-        // the value's first bytes, without wiping it. Values up to this size never make it grow.
-        buf.reserve(ENCODED_KEPT_CAPACITY);
-        let out = codec.encode(value, buf).map(|()| f(buf));
-        if buf.capacity() > ENCODED_KEPT_CAPACITY {
-            buf.zeroize(); // the whole capacity, before it is freed
-            *buf = Vec::new();
-        } else {
-            buf.as_mut_slice().zeroize();
-            buf.clear();
-        }
-        out
-    }
-    ENCODED.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => run(&mut buf, codec, value, f),
-        Err(_) => run(&mut Vec::new(), codec, value, f),
+    with_buffer(&ENCODED, Contents::Secret, 0, |buf| {
+        codec.encode(value, buf).map(|()| f(buf))
     })
 }
 
@@ -174,14 +150,14 @@ impl<C: Codec> Session<C> {
     /// A new, empty session for a request whose cookie of the session's name did not open:
     /// like [`new`](Self::new), but [`destroy`](Self::destroy) or [`clear`](Self::clear) will
     /// remove that cookie.
-    pub fn after_unopened_cookie(codec: C) -> Self {
+    pub(crate) fn after_unopened_cookie(codec: C) -> Self {
         let session = Self::new(codec);
         session.lock().had_cookie = true;
         session
     }
 
     /// The session a cookie opened into.
-    pub fn from_opened(codec: C, opened: OpenedSession) -> Self {
+    pub(crate) fn from_opened(codec: C, opened: OpenedSession) -> Self {
         let state = State {
             entries: opened.entries,
             created_at: Some(opened.created_at),
@@ -271,7 +247,7 @@ impl<C: Codec> Session<C> {
                         .codec
                         .entries_len_with(&state.entries, key.as_ref(), bytes)?;
                 if let Some((size, max)) = limit.exceeded(payload) {
-                    return Err(SessionError::TooLarge { size, max });
+                    return Err(SessionError::TooLarge(TooLarge::new(size, max)));
                 }
             }
             if state.destroyed {
@@ -592,7 +568,7 @@ mod tests {
     #[test]
     fn replacing_values_of_any_length_stores_exactly_the_new_encoding() {
         let session: Session = Session::default();
-        let big = "x".repeat(ENCODED_KEPT_CAPACITY * 2);
+        let big = "x".repeat(crate::scratch::KEPT_CAPACITY * 2);
         for value in [
             "a long first value",
             "short",
@@ -607,7 +583,7 @@ mod tests {
         // The per-thread buffer keeps no large allocation and no bytes after a call.
         ENCODED.with(|buf| {
             let buf = buf.borrow();
-            assert!(buf.is_empty() && buf.capacity() <= ENCODED_KEPT_CAPACITY);
+            assert!(buf.is_empty() && buf.capacity() <= crate::scratch::KEPT_CAPACITY);
         });
     }
 

@@ -8,59 +8,33 @@ use crate::entries::Entries;
 use crate::error::{OpenError, SealError};
 use crate::sealer::Sealer;
 
-/// What a session layer needs from a sealer: the cookie name, the time, and sealing and opening
-/// of a session's [`Entries`].
+/// A sealer the session layer can use: [`Sealer`] for the crate's own format and, with the
+/// `fastify` feature, `FastifySealer` and `FastifyMigration` for the `@fastify/secure-session`
+/// format. [`SessionCookie`](crate::SessionCookie) and the framework integrations take any of
+/// them.
 ///
-/// [`Sealer`] implements it for the crate's own format; with the `fastify` feature,
-/// `FastifySealer` implements it for the `@fastify/secure-session` format. Everything above this
-/// trait (the [`Session`](crate::Session) handle, the cookie helpers in
-/// [`SessionCookie`](crate::SessionCookie), the axum layer) is generic over it, so a new
-/// cookie format plugs in by implementing these few methods.
-///
-/// # Contract
-/// - A session is a map of entries, each value encoded with [`Self::Codec`]; the map itself is
-///   encoded with [`Codec::encode_entries`] (so a JSON session is one plain JSON object).
-/// - Cookie values cross this trait as they are before percent-encoding: the HTTP layer
-///   percent-decodes what the browser sent before [`open_session`](Self::open_session) and
-///   percent-encodes what [`seal_session`](Self::seal_session) returns (characters outside the
-///   RFC 6265 cookie-octet set, and `%`).
-/// - Opening never panics: every failure is an [`OpenError`], and the layer answers it with a
-///   fresh, empty session.
-/// - Sealing keeps the session's start (`created_at`) so that an absolute lifetime cannot be
-///   extended by re-sealing.
-///
-/// # Example
-/// ```
-/// use sealed_session::{Codec, Entries, Key, Sealer, SessionSealer};
-///
-/// let sealer = Sealer::new(Key::generate());
-/// // Each entry holds its value encoded with the sealer's codec.
-/// let mut user = Vec::new();
-/// sealer.session_codec().encode(&7u64, &mut user)?;
-/// let mut entries = Entries::new();
-/// entries.insert("user".into(), user);
-/// let now = sealer.now();
-/// let sealed = sealer.seal_session(&entries, now, now)?;
-/// let opened = sealer.open_session(&sealed.value, now)?;
-/// assert_eq!(opened.entries, entries);
-/// assert_eq!(opened.created_at, now);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub trait SessionSealer: Clone + Send + Sync + 'static {
+/// The trait is sealed: only this crate implements it, and its methods are the layer's
+/// plumbing (opening and sealing a session's entry map), hidden from the documentation. A
+/// sealer's own API ([`Sealer::seal`], [`Sealer::open`]) is the way to seal other values.
+pub trait SessionSealer: sealed::Sealed + Clone + Send + Sync + 'static {
     /// The codec of the session's entries.
     type Codec: Codec;
 
     /// The codec the entries' values are encoded with.
+    #[doc(hidden)]
     fn session_codec(&self) -> &Self::Codec;
 
     /// The cookie name, a valid HTTP token.
+    #[doc(hidden)]
     fn name(&self) -> &str;
 
     /// The current time by the sealer's clock, in unix seconds.
+    #[doc(hidden)]
     fn now(&self) -> u64;
 
     /// The longest cookie value (without the name, before percent-encoding) this sealer opens
     /// or produces. Longer values from the browser are not opened.
+    #[doc(hidden)]
     fn max_value_len(&self) -> usize;
 
     /// The length of the cookie value (before percent-encoding) this sealer writes for a
@@ -70,16 +44,19 @@ pub trait SessionSealer: Clone + Send + Sync + 'static {
     /// the size is known only when the session is sealed.
     /// It depends on the format alone, not on a sealer's settings, so that the check costs a
     /// few instructions per insert.
+    #[doc(hidden)]
     fn value_len(payload_len: usize) -> Option<usize> {
         let _ = payload_len;
         None
     }
 
     /// Open a cookie value into the session's entries and what the envelope says about them.
+    #[doc(hidden)]
     fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError>;
 
     /// Seal `entries` as a session that began at `created_at` (equal to `now` for a new one),
     /// sealed at `now`.
+    #[doc(hidden)]
     fn seal_session(
         &self,
         entries: &Entries,
@@ -95,6 +72,7 @@ pub trait SessionSealer: Clone + Send + Sync + 'static {
     /// The provided method calls `seal_session` and copies the value; [`Sealer`] encodes
     /// straight into `out`, which saves the value's own allocation on every response that
     /// sets the cookie.
+    #[doc(hidden)]
     fn seal_session_append(
         &self,
         entries: &Entries,
@@ -107,6 +85,13 @@ pub trait SessionSealer: Clone + Send + Sync + 'static {
         Ok(sealed.expires_at)
     }
 }
+
+/// Implemented by the crate's sealers only; see [`SessionSealer`].
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+impl<C: Codec> sealed::Sealed for Sealer<C> {}
 
 /// A session that opened: its entries and what its envelope said. `Debug` shows the entries'
 /// keys, not their values.
@@ -235,5 +220,37 @@ impl<C: Codec> SessionSealer for Sealer<C> {
             |buf| self.codec_ref().encode_entries(entries, buf),
             out,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::Postcard;
+    use crate::key::Key;
+
+    #[test]
+    fn debug_of_the_plumbing_types_shows_no_session_data() {
+        let sealer = Sealer::new(Key::from_bytes([1; 32]));
+        let mut value = Vec::new();
+        Postcard.encode(&"alice@example.com", &mut value).unwrap();
+        let entries: Entries = [("email".to_owned(), value)].into();
+        let sealed = sealer.seal_session(&entries, 1_000, 1_000).unwrap();
+        let opened = sealer.open_session(&sealed.value, 1_000).unwrap();
+        assert_eq!(opened.entries, entries);
+        for shown in [
+            format!("{entries:?}"),
+            format!("{:?}", entries.iter()),
+            format!("{sealed:?}"),
+            format!("{opened:?}"),
+        ] {
+            assert!(
+                !shown.contains("alice") && !shown.contains("example.com"),
+                "{shown}"
+            );
+            assert!(!shown.contains(&sealed.value), "{shown}");
+        }
+        // The keys are shown: they are the program's names, not the user's data.
+        assert!(format!("{opened:?}").contains("email"));
     }
 }

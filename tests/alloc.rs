@@ -234,26 +234,19 @@ fn key_hygiene_cases() -> Vec<Wiped> {
     );
     // The plaintext of a session is scanned for too: its first entry holds the magic bytes, and
     // its second is large enough to outgrow a buffer sized for one cookie once the first is in.
-    let encode = |value: &Vec<u8>| {
-        let mut encoded = Vec::new();
-        sealed_session::Codec::encode(&sealed_session::Postcard, value, &mut encoded).unwrap();
-        encoded
-    };
-    let entries: sealed_session::Entries = [
-        ("a".to_owned(), encode(&magic_key(7).as_bytes().to_vec())),
-        ("b".to_owned(), encode(&vec![b'y'; 8_000])),
-    ]
-    .into();
-    let chunked = Sealer::new(magic_key(8)).max_cookie_size(3 * 4096);
+    let sealer = Sealer::new(magic_key(8)).max_cookie_size(3 * 4096);
+    let cookies = sealed_session::SessionCookie::chunked(sealer, 3);
+    let session: sealed_session::Session = sealed_session::Session::default();
+    session
+        .insert("a", magic_key(7).as_bytes().to_vec())
+        .unwrap();
+    session.insert("b", vec![b'y'; 8_000]).unwrap();
     case(
         "seal a 9 KB session on a fresh thread (its working buffer new)",
         freed_blocks_holding_keys(|| {
             std::thread::scope(|scope| {
                 scope
-                    .spawn(|| {
-                        use sealed_session::SessionSealer as _;
-                        chunked.seal_session(&entries, 1_000, 1_000).unwrap()
-                    })
+                    .spawn(|| cookies.set_cookie_lines(&session).unwrap())
                     .join()
                     .unwrap()
             })

@@ -59,7 +59,7 @@ fn node_sealed_cookie_opens_in_rust_with_its_data_ts_and_expiry() {
     for form in [&wire, &value] {
         let opened = sealer.open_at::<User>(form, NOW + 100).expect("opens");
         assert_eq!(opened.value(), &ada());
-        assert_eq!(opened.ts(), NOW);
+        assert_eq!(opened.created_at(), NOW);
         // The last second it opens: the plugin opens while now < __ts + expiry.
         assert_eq!(opened.expires_at(), NOW + 86_400);
         assert!(!opened.needs_reseal());
@@ -181,7 +181,7 @@ fn node_opens_a_rust_cookie_sealed_with_its_second_key_and_reseals_with_the_firs
         .open_at::<User>(resealed, NOW + 10)
         .expect("opens under the new key");
     assert_eq!(opened.value(), &ada());
-    assert_eq!(opened.ts(), NOW);
+    assert_eq!(opened.created_at(), NOW);
     assert_eq!(
         FastifySealer::new(old)
             .open_at::<User>(resealed, NOW + 10)
@@ -201,11 +201,10 @@ fn rust_opens_a_node_cookie_sealed_with_its_second_key_and_reseals_like_the_plug
     let sealer = FastifySealer::new(ring(&[&new, &old]));
     let opened = sealer.open_at::<User>(&wire, NOW + 10).unwrap();
     assert!(opened.needs_reseal());
-    assert_eq!(opened.key_index(), 1);
     assert_eq!(opened.key_id(), old.id());
 
     // Re-seal as the plugin does: first key, same `__ts`.
-    let resealed = sealer.seal_at(opened.value(), opened.ts()).unwrap();
+    let resealed = sealer.seal_at(opened.value(), opened.created_at()).unwrap();
     let reply = node.open(&key_config(&[&new]), &resealed, (NOW + 10) as f64);
     assert_eq!(reply["ok"], true, "{reply}");
     assert_eq!(reply["ts"], ts);
@@ -223,11 +222,11 @@ fn key_lists_work_in_both_orders() {
     let first = FastifySealer::new(ring(&[&a, &b]))
         .open_at::<Value>(&wire, NOW)
         .unwrap();
-    assert_eq!((first.key_index(), first.needs_reseal()), (0, false));
+    assert_eq!((first.key_id(), first.needs_reseal()), (a.id(), false));
     let second = FastifySealer::new(ring(&[&b, &a]))
         .open_at::<Value>(&wire, NOW)
         .unwrap();
-    assert_eq!((second.key_index(), second.needs_reseal()), (1, true));
+    assert_eq!((second.key_id(), second.needs_reseal()), (a.id(), true));
 
     // Rust with [b, a] seals under b; Node with [a, b] opens it with its second key.
     let sealed = FastifySealer::new(ring(&[&b, &a]))
@@ -513,31 +512,28 @@ fn oversized_values_are_refused_before_decoding() {
         .seal_at(&json!({ "big": "x".repeat(4000) }), NOW)
         .unwrap_err();
     assert!(
-        matches!(err, SealError::TooLarge { max: 4096, .. }),
+        matches!(err, SealError::TooLarge(too_large) if too_large.max == 4096),
         "{err:?}"
     );
 }
 
 #[test]
 fn expiry_zero_is_the_default_and_fractions_keep_a_second() {
-    let sealer = FastifySealer::new(Key::generate());
-    assert_eq!(
-        sealer.clone().expiry(Duration::ZERO).expiry_duration(),
-        Duration::from_secs(86_401)
-    );
-    assert_eq!(
-        sealer
-            .clone()
-            .expiry(Duration::from_millis(500))
-            .expiry_duration(),
-        Duration::from_secs(1)
-    );
-    assert_eq!(
-        sealer
-            .expiry(Duration::from_millis(2_900))
-            .expiry_duration(),
-        Duration::from_secs(2)
-    );
+    // A value opens while `now < __ts + expiry`: its last second is `__ts + expiry - 1`.
+    for (setting, seconds) in [
+        (Duration::ZERO, 86_401),
+        (Duration::from_millis(500), 1),
+        (Duration::from_millis(2_900), 2),
+    ] {
+        let sealer = FastifySealer::new(Key::generate()).expiry(setting);
+        let wire = sealer.seal_at(&json!({ "n": 1 }), NOW).unwrap();
+        let opened = sealer.open_at::<Value>(&wire, NOW).unwrap();
+        assert_eq!(opened.expires_at(), NOW + seconds - 1, "{setting:?}");
+        assert!(
+            sealer.open_at::<Value>(&wire, NOW + seconds).is_err(),
+            "{setting:?}"
+        );
+    }
 }
 
 /// A cookie of the plugin's format boxing `plaintext` as it is, for plaintexts neither side
@@ -646,7 +642,7 @@ fn a_ts_field_of_the_value_is_replaced() {
     let sealer = FastifySealer::new(Key::generate());
     let sealed = sealer.seal_at(&json!({ "__ts": 1, "a": 2 }), NOW).unwrap();
     let opened = sealer.open_at::<Value>(&sealed, NOW).unwrap();
-    assert_eq!(opened.ts(), NOW);
+    assert_eq!(opened.created_at(), NOW);
     assert_eq!(opened.value(), &json!({ "a": 2 }));
 }
 

@@ -12,8 +12,8 @@ use sealed_session_fuzz::{split, Session, SEALERS};
 fn round_trip<C: Codec>(sealer: &Sealer<C>, payload: &[u8], created_at: u64, now: u64) {
     let value = match sealer.seal_bytes_at(payload, created_at, now) {
         Ok(value) => value,
-        Err(SealError::TooLarge { size, max }) => {
-            assert!(size > max);
+        Err(SealError::TooLarge(too_large)) => {
+            assert!(too_large.size > too_large.max);
             return;
         }
         Err(SealError::LifetimeExceeded { ended_at }) => {

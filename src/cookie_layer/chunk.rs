@@ -27,7 +27,7 @@
 //! Before anything is allocated for them: the count is one digit checked against the cap; each
 //! chunk's raw text is checked against what one cookie can hold; the joined length is checked
 //! against the sealer's limit before the join allocates. The `Cookie` headers read are bounded
-//! by [`MAX_COOKIE_HEADER_BYTES`](crate::MAX_COOKIE_HEADER_BYTES) as for unchunked cookies.
+//! by [`MAX_COOKIE_HEADER_BYTES`](super::cookie_header::MAX_COOKIE_HEADER_BYTES) as for unchunked cookies.
 
 use std::borrow::Cow;
 use std::ops::ControlFlow;

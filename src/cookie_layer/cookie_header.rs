@@ -18,35 +18,14 @@ use http::HeaderMap;
 
 /// At most this many bytes of `Cookie` headers are read per request; cookies beyond are
 /// ignored. Servers limit headers to about this size anyway.
-pub const MAX_COOKIE_HEADER_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_COOKIE_HEADER_BYTES: usize = 64 * 1024;
 
 /// At most this many cookies of the session's name are tried against the cipher per request
 /// (a browser sends several when cookies of one name were set for different paths or
 /// domains). Values refused before the cipher runs (not base64, another format version, a key
 /// id the ring does not hold, too long) cost next to nothing and do not count, so junk ahead of
 /// the real cookie cannot push it out.
-pub const MAX_CANDIDATES: usize = 4;
-
-/// The values of every cookie named exactly `name` in the request's `Cookie` headers, in the
-/// order sent, percent-decoded, reading at most [`MAX_COOKIE_HEADER_BYTES`] of headers. Empty
-/// values, values that are not UTF-8 once decoded and pieces with no `=` are skipped; names
-/// match byte for byte (see the module documentation of the name rule).
-///
-/// ```
-/// use http::{header::COOKIE, HeaderMap, HeaderValue};
-/// let mut headers = HeaderMap::new();
-/// headers.append(COOKIE, HeaderValue::from_static("theme=dark; session=abc; junk"));
-/// headers.append(COOKIE, HeaderValue::from_static("session=a%3Bb; sess%69on=x; Session=y"));
-/// assert_eq!(sealed_session::cookie_values(&headers, "session"), ["abc", "a;b"]);
-/// ```
-pub fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for_each_value(cookie_headers(headers), name, |value| {
-        found.push(value.into_owned());
-        ControlFlow::Continue(())
-    });
-    found
-}
+pub(crate) const MAX_CANDIDATES: usize = 4;
 
 /// Call `f` with the decoded, non-empty value of each cookie named exactly `name`, in the order
 /// sent, until it breaks. Only the cookies of that name are decoded, and nothing is allocated
@@ -173,6 +152,17 @@ mod tests {
     use http::HeaderValue;
     use proptest::prelude::*;
 
+    /// The values of every cookie named exactly `name`, in the order sent, percent-decoded:
+    /// what the session layer reads, collected.
+    fn cookie_values(headers: &HeaderMap, name: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for_each_value(cookie_headers(headers), name, |value| {
+            found.push(value.into_owned());
+            ControlFlow::Continue(())
+        });
+        found
+    }
+
     /// RFC 6265bis's reading of a `Cookie` header, written as plainly as possible: split at
     /// `;`, split each piece at its first `=`, trim spaces and tabs, keep the pieces whose name
     /// is `name` byte for byte, percent-decode their values.
@@ -276,6 +266,20 @@ mod tests {
         }
         assert!(values(b"__host-session=planted", "__Host-session").is_empty());
         assert!(values(b"__Host-sess%69on=planted", "__Host-session").is_empty());
+    }
+
+    #[test]
+    fn every_cookie_header_is_read_in_the_order_sent() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            COOKIE,
+            HeaderValue::from_static("theme=dark; session=abc; junk"),
+        );
+        headers.append(
+            COOKIE,
+            HeaderValue::from_static("session=a%3Bb; sess%69on=x; Session=y"),
+        );
+        assert_eq!(cookie_values(&headers, "session"), ["abc", "a;b"]);
     }
 
     #[test]

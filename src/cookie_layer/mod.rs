@@ -8,6 +8,5 @@ mod session_cookie;
 mod set_cookie;
 
 pub use chunk::MAX_CHUNKS;
-pub use cookie_header::{cookie_values, MAX_CANDIDATES, MAX_COOKIE_HEADER_BYTES};
 pub use session_cookie::SessionCookie;
 pub use set_cookie::SameSite;

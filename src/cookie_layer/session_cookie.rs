@@ -16,7 +16,7 @@ use super::set_cookie::{
 };
 use crate::cookie_expiry::CookieExpiry;
 use crate::entries::Entries;
-use crate::error::{ConfigError, OpenError, SealError, WriteError};
+use crate::error::{ConfigError, OpenError, SealError, TooLarge, WriteError};
 use crate::sealer::{Sealer, MAX_COOKIE_SIZE};
 use crate::session::{Limit, Session, WritePlan};
 use crate::session_sealer::{OpenedSession, SealedSession, SessionSealer};
@@ -306,9 +306,13 @@ impl<S: SessionSealer> SessionCookie<S> {
     /// reason through `tracing` (`warn` for values that look tampered with or forged, `debug`
     /// for a plain missing, expired or revoked one).
     ///
-    /// Cookies are matched by name byte for byte (see [`cookie_values`](crate::cookie_values)).
-    /// When the request carries several cookies of the name, each is tried in the order sent,
-    /// up to [`MAX_CANDIDATES`](crate::MAX_CANDIDATES) that reach the cipher, and the first
+    /// A cookie is the session's when its name, as sent, is byte for byte the configured one:
+    /// only spaces and tabs around it are trimmed, and it is never percent-decoded,
+    /// Unicode-trimmed or case-folded (browsers apply the `__Host-` rules to the name as they
+    /// store it, so a looser match would let an unprotected look-alike in). At most 64 KiB of
+    /// `Cookie` headers are read. When the request carries several cookies of the name, each
+    /// is tried in the order sent, up to 4 that reach the cipher (values refused before it,
+    /// such as junk or an unknown key id, do not count), and the first
     /// that opens is the session. Browsers send the cookie with the longest `Path` first, then
     /// the oldest. If a second one opens too, someone else's valid session was planted beside
     /// this one (cookie tossing, from a sibling subdomain or a plain-HTTP page): it is logged at
@@ -531,7 +535,7 @@ impl<S: SessionSealer> SessionCookie<S> {
                 let size = line.len() - 1;
                 let max = MAX_COOKIE_SIZE.max(name.len() + self.sealer.max_value_len());
                 if size > max {
-                    return Err(WriteError::TooLarge { size, max });
+                    return Err(SealError::TooLarge(TooLarge::new(size, max)).into());
                 }
                 Ok(max_age(expiry, expires_at, now))
             },

@@ -18,6 +18,7 @@ use percent_encoding::{AsciiSet, CONTROLS};
 
 use crate::cookie_expiry::CookieExpiry;
 use crate::error::WriteError;
+use crate::scratch::{with_buffer, Contents};
 
 /// Bytes percent-encoded in cookie values: everything outside RFC 6265's cookie-octet set,
 /// and `%` itself so that decoding is unambiguous.
@@ -203,25 +204,15 @@ impl SetCookies {
 }
 
 thread_local! {
-    /// Per-thread buffer a `Set-Cookie` line is written in before it is copied, at its exact
-    /// size, into the header value. It holds the sealed value (ciphertext) and the attributes,
-    /// nothing secret, so it is not wiped.
+    /// Where a `Set-Cookie` line is written before it is copied, at its exact size, into the
+    /// header value.
     static LINE: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-/// Run `f` with an empty line buffer.
+/// Run `f` with this thread's empty line buffer. A line holds the sealed value (ciphertext)
+/// and the attributes, nothing secret: [`Contents::Public`].
 fn with_line<R>(f: impl FnOnce(&mut String) -> R) -> R {
-    fn run<R>(line: &mut String, f: impl FnOnce(&mut String) -> R) -> R {
-        line.clear();
-        let out = f(line);
-        line.clear();
-        out
-    }
-    LINE.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut line) => run(&mut line, f),
-        // Re-entered (a sealer that writes cookies while sealing): use a fresh buffer.
-        Err(_) => run(&mut String::new(), f),
-    })
+    with_buffer(&LINE, Contents::Public, 0, f)
 }
 
 /// `n` in decimal, written into `buf`.

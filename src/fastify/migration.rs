@@ -26,7 +26,7 @@ use super::FastifySealer;
 ///
 /// The plugin's format records no start time, only `__ts`, the time of the session's last
 /// write, so the native rules count from `__ts`, which is its start time in the native format
-/// from then on ([`OpenedSession::created_at`], kept by every later seal). A plugin's session
+/// from then on (its `created_at`, kept by every later seal). A plugin's session
 /// opens only if, with the native sealer's settings, a native session begun and last sealed at
 /// `__ts` would, each rule with the native leeway as for a native cookie:
 ///
@@ -119,8 +119,8 @@ impl FastifyMigration {
             return Err(OpenError::Revoked { created_at: ts });
         }
         // The deadlines of a native session begun and last sealed at `__ts`.
-        let absolute = ts.saturating_add(self.native.lifetime().as_secs());
-        let deadline = match self.native.idle() {
+        let absolute = ts.saturating_add(self.native.max_lifetime_setting().as_secs());
+        let deadline = match self.native.idle_timeout_setting() {
             Some(idle) => absolute.min(ts.saturating_add(idle.as_secs())),
             None => absolute,
         };
@@ -135,6 +135,8 @@ impl FastifyMigration {
         Ok(opened)
     }
 }
+
+impl crate::session_sealer::sealed::Sealed for FastifyMigration {}
 
 impl SessionSealer for FastifyMigration {
     type Codec = Json;

@@ -98,11 +98,12 @@ fn a_cookie_over_4096_bytes_is_refused_at_seal_naming_its_size() {
         .encode(&big, &mut encoded)
         .unwrap();
     match sealer.seal_at(&big, 10) {
-        Err(SealError::TooLarge { size, max }) => {
+        Err(error @ SealError::TooLarge(too_large)) => {
+            let (size, max) = (too_large.size, too_large.max);
             assert_eq!(max, 4096);
             // name + base64 of (overhead + encoded payload)
             assert_eq!(size, 3 + ((OVERHEAD + encoded.len()) * 4).div_ceil(3));
-            let message = SealError::TooLarge { size, max }.to_string();
+            let message = error.to_string();
             assert!(message.contains(&size.to_string()) && message.contains("4096"));
         }
         other => panic!("expected TooLarge, got {other:?}"),

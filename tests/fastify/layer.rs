@@ -166,7 +166,7 @@ fn open_session_keeps_ts_out_of_the_entries_and_types_its_errors() {
     assert_eq!(sealed.expires_at, NOW + 10 + 86_400);
     let again = sealer.open_at::<Value>(&sealed.value, NOW + 10).unwrap();
     assert_eq!(again.value(), &json!({ "views": 3, "user": { "id": 7 } }));
-    assert_eq!(again.ts(), NOW + 10);
+    assert_eq!(again.created_at(), NOW + 10);
 }
 
 #[tokio::test]

@@ -4,8 +4,7 @@
 use std::time::Duration;
 
 use sealed_session::{
-    Entries, FastifyMigration, FastifySealer, Json, Key, OpenError, SealError, Sealer,
-    SessionSealer,
+    FastifyMigration, FastifySealer, Json, Key, OpenError, SealError, Sealer, SessionSealer,
 };
 use serde_json::json;
 
@@ -129,11 +128,10 @@ fn native_cookies_are_the_native_sealers_alone() {
     // The rules above are the native sealer's own: a native cookie meets the same ones.
     let native = native().invalidate_before_unix(NOW - 500);
     let (migration, _) = sealers(native.clone());
-    let mut entries = Entries::new();
-    entries.insert("views".into(), b"5".to_vec());
-    let old = native.seal_session(&entries, NOW - 501, NOW - 501).unwrap();
+    // A JSON session is one JSON object, so a sealed object is a session.
+    let old = native.seal_at(&json!({ "views": 5 }), NOW - 501).unwrap();
     assert_eq!(
-        migration.open_session(&old.value, NOW),
+        migration.open_session(&old, NOW),
         Err(OpenError::Revoked {
             created_at: NOW - 501
         })
@@ -152,6 +150,11 @@ fn the_migration_reads_and_writes_under_the_plugins_cookie_name() {
     assert_eq!(SessionSealer::name(&migration), legacy.name());
     assert_eq!(migration.native().name(), legacy.name());
     // A native value it writes opens under that name.
-    let sealed = migration.seal_session(&Entries::new(), NOW, NOW).unwrap();
-    assert!(migration.native().open_session(&sealed.value, NOW).is_ok());
+    let session = sealed_session::Session::new(Json);
+    session.insert("n", 1).unwrap();
+    let cookies = sealed_session::SessionCookie::new(migration.clone());
+    let line = cookies.set_cookie_lines(&session).unwrap().remove(0);
+    let value = line.split(';').next().unwrap();
+    let value = value.strip_prefix(&format!("{}=", legacy.name())).unwrap();
+    assert!(migration.native().open::<serde_json::Value>(value).is_ok());
 }

@@ -5,7 +5,7 @@
 use http::header::COOKIE;
 use http::{HeaderMap, HeaderValue};
 use proptest::prelude::*;
-use sealed_session::{cookie_values, Key, ManualClock, Sealer, SessionCookie, MAX_COOKIE_SIZE};
+use sealed_session::{Key, ManualClock, Sealer, SessionCookie, MAX_COOKIE_SIZE};
 
 const NOW: u64 = 1_750_000_000;
 const CHUNKS: usize = 4;
@@ -69,7 +69,7 @@ fn check(headers: &HeaderMap, expected: Option<&str>) {
         }
         // A session at its cookie's limit refuses even a small value, and stays as it was.
         match session.insert("seen", 1u8) {
-            Ok(()) | Err(sealed_session::SessionError::TooLarge { .. }) => {}
+            Ok(()) | Err(sealed_session::SessionError::TooLarge(_)) => {}
             Err(e) => panic!("insert failed: {e}"),
         }
         cookies.set_cookie_values(&session).unwrap();
@@ -180,9 +180,6 @@ proptest! {
     #[test]
     fn arbitrary_cookie_headers_open_no_session(lines in proptest::collection::vec(cookie_line(), 0..4)) {
         check(&headers(&lines), None);
-        // The plain reader finds only cookies of the name, each non-empty.
-        let values = cookie_values(&headers(&lines), "session");
-        prop_assert!(values.iter().all(|value| !value.is_empty()));
     }
 
     #[test]

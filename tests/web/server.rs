@@ -174,11 +174,9 @@ async fn rotation_in_flight_reissues_old_cookies_under_the_new_key() {
     let (answer, cookie) = visit_with(&during.url, &old_cookie).await;
     assert_eq!(answer, expected(3));
     let new_cookie = cookie.unwrap();
-    let reissued = Sealer::new(new.clone())
-        .open_bytes_at(
-            &value(&new_cookie),
-            sealed_session::unix_seconds(std::time::SystemTime::now()),
-        )
+    let opener = Sealer::new(new.clone());
+    let reissued = opener
+        .open_bytes_at(&value(&new_cookie), opener.now())
         .unwrap();
     assert_eq!(reissued.key_id(), new.id());
     drop(during);
