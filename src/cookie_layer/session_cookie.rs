@@ -254,6 +254,19 @@ impl<S: SessionSealer> SessionCookie<S> {
         self
     }
 
+    /// The `Partitioned` attribute (CHIPS); default off. A partitioned cookie is kept apart for
+    /// each top-level site that embeds this one, so a session in an embedded frame (a widget,
+    /// a payment form) keeps working where browsers block third-party cookies, without being
+    /// shared across the sites that embed it. It forces `Secure`, as browsers require.
+    ///
+    /// Only for an app that is embedded in other sites' pages: such an app also needs
+    /// [`SameSite::None`] to receive the cookie in the frame, and with it protection against
+    /// cross-site request forgery on every route that changes state.
+    pub fn partitioned(mut self, partitioned: bool) -> Self {
+        self.attrs().partitioned = partitioned;
+        self
+    }
+
     /// The `Path` attribute; default `/`. Ignored for `__Host-` names, which must use `/`.
     ///
     /// # Panics

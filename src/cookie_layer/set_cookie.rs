@@ -48,17 +48,20 @@ pub(crate) struct Attributes {
     pub(crate) http_only: bool,
     pub(crate) secure: bool,
     pub(crate) same_site: SameSite,
+    pub(crate) partitioned: bool,
     pub(crate) path: String,
     pub(crate) domain: Option<String>,
 }
 
 impl Default for Attributes {
-    /// The secure defaults: `HttpOnly`, `Secure`, `SameSite=Lax`, `Path=/`, no `Domain`.
+    /// The secure defaults: `HttpOnly`, `Secure`, `SameSite=Lax`, not `Partitioned`,
+    /// `Path=/`, no `Domain`.
     fn default() -> Self {
         Self {
             http_only: true,
             secure: true,
             same_site: SameSite::Lax,
+            partitioned: false,
             path: "/".to_owned(),
             domain: None,
         }
@@ -113,9 +116,9 @@ impl Attributes {
     }
 
     /// Append the attributes for cookie `name`, in the attribute order of the `cookie` crate's
-    /// `Set-Cookie` formatting: `HttpOnly`, `SameSite`, `Secure`, `Path`, `Domain`, `Max-Age`,
-    /// `Expires`. A `__Host-` name gets `Secure`, `Path=/` and no `Domain` whatever is set; a
-    /// `__Secure-` name gets `Secure`.
+    /// `Set-Cookie` formatting: `HttpOnly`, `SameSite`, `Partitioned`, `Secure`, `Path`,
+    /// `Domain`, `Max-Age`, `Expires`. A `__Host-` name gets `Secure`, `Path=/` and no `Domain`
+    /// whatever is set; a `__Secure-` name, `SameSite=None` and `Partitioned` get `Secure`.
     fn push(&self, line: &mut String, name: &str, max_age: Option<u64>, expire: bool) {
         let (host_prefix, secure_prefix) = name_prefix(name);
         let (path, domain) = if host_prefix {
@@ -131,7 +134,10 @@ impl Attributes {
             SameSite::Lax => "; SameSite=Lax",
             SameSite::None => "; SameSite=None",
         });
-        if self.secure || secure_prefix || self.same_site == SameSite::None {
+        if self.partitioned {
+            line.push_str("; Partitioned");
+        }
+        if self.secure || secure_prefix || self.same_site == SameSite::None || self.partitioned {
             line.push_str("; Secure");
         }
         line.push_str("; Path=");
@@ -306,6 +312,7 @@ mod tests {
         let mut cookie = Cookie::new(name.to_owned(), value.to_owned());
         cookie.set_http_only(attrs.http_only);
         cookie.set_secure(attrs.secure || secure_prefix || attrs.same_site == SameSite::None);
+        cookie.set_partitioned(attrs.partitioned);
         cookie.set_same_site(match attrs.same_site {
             SameSite::Strict => ::cookie::SameSite::Strict,
             SameSite::Lax => ::cookie::SameSite::Lax,
@@ -342,10 +349,11 @@ mod tests {
             "__secure-s",
         ] {
             for (i, same_site) in same_sites.into_iter().enumerate() {
-                for flags in 0..4 {
+                for flags in 0..8 {
                     let mut attrs = Attributes {
                         http_only: flags & 1 == 1,
                         secure: flags & 2 == 2,
+                        partitioned: flags & 4 == 4,
                         same_site,
                         ..Attributes::default()
                     };

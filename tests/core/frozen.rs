@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use sealed_session::{Codec, Key, KeyRing, OpenError, Sealer};
 
-use crate::common::{fixed_key, sample_profile, Profile};
+use common::{fixed_key, sample_profile, Profile};
 
 const CREATED_AT: u64 = 1_700_000_000;
 const EXPIRES_AT: u64 = CREATED_AT + 3 * 86_400;

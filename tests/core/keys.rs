@@ -4,7 +4,7 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_S
 use base64::Engine as _;
 use sealed_session::{DeriveParams, Key, KeyError, KeyRing, Sealer};
 
-use crate::common::fixed_key;
+use common::fixed_key;
 
 /// Cheap Argon2id parameters so that tests stay fast; never for production.
 const LIGHT: DeriveParams = DeriveParams::new(1, 64, 1);

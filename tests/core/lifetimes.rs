@@ -4,7 +4,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use sealed_session::{Clock, ManualClock, OpenError, SealError, Sealer};
 
-use crate::common::fixed_key;
+use common::fixed_key;
 
 const T: u64 = 1_700_000_000;
 

@@ -4,7 +4,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use sealed_session::Sealer;
 
-use crate::common::fixed_key;
+use common::fixed_key;
 
 /// Bytes 6..30 of a sealed value: its nonce (after version, key id and codec id).
 fn nonce_of(value: &str) -> [u8; 24] {

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use sealed_session::{Codec, Key, OpenError, Sealer, OVERHEAD};
 use serde::{Deserialize, Serialize};
 
-use crate::common::fixed_key;
+use common::fixed_key;
 
 /// A recursive value: arbitrary nesting of the shapes serde knows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use sealed_session::{ConfigError, OpenError, Sealer, SessionSealer, MAX_LEEWAY};
 
-use crate::common::fixed_key;
+use common::fixed_key;
 
 const SECRET: &str = "alice@example.com";
 const NOW: u64 = 1_700_000_000;

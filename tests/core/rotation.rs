@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use sealed_session::{Key, KeyError, KeyRing, OpenError, Sealer};
 
-use crate::common::{fixed_key, sample_profile, Profile};
+use common::{fixed_key, sample_profile, Profile};
 
 const DAY: u64 = 86_400;
 

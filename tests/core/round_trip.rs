@@ -2,7 +2,7 @@
 
 use sealed_session::{Codec, Key, OpenError, SealError, Sealer, OVERHEAD};
 
-use crate::common::{sample_profile, Profile};
+use common::{sample_profile, Profile};
 
 fn assert_round_trip<C: Codec>(sealer: Sealer<C>) {
     let profile = sample_profile();

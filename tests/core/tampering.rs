@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use sealed_session::{Key, KeyRing, Malformed, OpenError, Sealer, OVERHEAD};
 
-use crate::common::{fixed_key, sample_profile, Profile};
+use common::{fixed_key, sample_profile, Profile};
 
 const NOW: u64 = 1_000;
 

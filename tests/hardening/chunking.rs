@@ -9,13 +9,14 @@ use http::{header, HeaderMap, HeaderValue};
 use std::time::Duration;
 
 use sealed_session::{
-    Key, ManualClock, Sealer, Session, SessionCookie, SessionLayer, SessionSealer, WriteError,
-    MAX_COOKIE_SIZE,
+    Key, ManualClock, Sealer, Session, SessionCookie, SessionLayer, SessionSealer, MAX_COOKIE_SIZE,
 };
 use serde::Deserialize;
 
-use crate::common::{key_a, pair, send, set_cookies, status_text};
 use crate::{cookie_header, removed_names, set_names};
+use common::{key_a, pair, send, set_cookies, status_text};
+#[cfg(feature = "fastify")]
+use sealed_session::WriteError;
 
 const CAP: usize = 3;
 
@@ -288,10 +289,8 @@ fn a_session_needing_more_chunks_than_the_cap_is_an_error_naming_the_numbers() {
     #[cfg(feature = "fastify")]
     {
         // A sealer that cannot tell a value's length learns it at sealing, from the chunk cap.
-        let roomy = SessionCookie::chunked(
-            crate::common::unmeasured(key_a()).max_cookie_size(64 * 1024),
-            CAP,
-        );
+        let roomy =
+            SessionCookie::chunked(crate::unmeasured(key_a()).max_cookie_size(64 * 1024), CAP);
         let session = roomy.load(&HeaderMap::new());
         session.insert("blob", "b".repeat(20_000)).unwrap();
         let err = roomy.set_cookie_values(&session).unwrap_err();

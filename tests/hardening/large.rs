@@ -5,13 +5,18 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 use sealed_session::{
-    Codec, Key, OnSaveError, SealError, Sealer, Session, SessionError, SessionLayer,
-    MAX_COOKIE_SIZE,
+    Codec, Key, SealError, Sealer, Session, SessionError, SessionLayer, MAX_COOKIE_SIZE,
 };
 
+// The tests of a session found too large only when sealed take the one sealer that cannot
+// tell the size before: the `@fastify/secure-session` format's.
 #[cfg(feature = "fastify")]
-use crate::common::unmeasured;
-use crate::common::{capture_logs, key_a, one_set_cookie, pair, send, set_cookies, status_text};
+use crate::unmeasured;
+#[cfg(feature = "fastify")]
+use common::capture_logs;
+use common::{key_a, one_set_cookie, pair, send, set_cookies, status_text};
+#[cfg(feature = "fastify")]
+use sealed_session::OnSaveError;
 
 /// The routes, for sessions of codec `C`: the tests of a failing seal use the
 /// `@fastify/secure-session` format's sealer, whose sessions are JSON.
@@ -38,6 +43,7 @@ fn routes<C: Codec + Default>() -> Router {
         )
 }
 
+#[cfg(feature = "fastify")]
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -191,4 +197,34 @@ fn the_size_refused_at_insert_is_the_size_sealing_would_have_hit() {
         session.insert("v", "x".repeat(5_000)).unwrap();
         assert!(unmeasured.set_cookie_values(&session).is_err());
     }
+}
+
+/// A sealer that learns the size only at sealing: `set_cookie_values` gives the error naming
+/// the size and the limit, and `save` logs it at error level and adds no cookie.
+#[cfg(feature = "fastify")]
+#[test]
+fn a_session_found_too_large_at_sealing_is_an_error_naming_the_size_and_save_logs_it() {
+    use http::header::SET_COOKIE;
+    use http::HeaderMap;
+    use sealed_session::{SessionCookie, WriteError};
+
+    let cookies = SessionCookie::new(unmeasured(key_a()));
+    let session = cookies.load(&HeaderMap::new());
+    session.insert("blob", "x".repeat(5_000)).unwrap();
+    let error = cookies.set_cookie_values(&session).unwrap_err();
+    let WriteError::Seal(SealError::TooLarge(too_large)) = error.clone() else {
+        panic!("expected TooLarge, got {error:?}");
+    };
+    let (size, max) = (too_large.size, too_large.max);
+    assert!(size > 4096);
+    assert_eq!(max, 4096);
+    assert!(error.to_string().contains(&size.to_string()), "{error}");
+
+    let mut response = HeaderMap::new();
+    let ((), logs) = capture_logs(|| cookies.save(&session, &mut response));
+    assert!(response.get(SET_COOKIE).is_none());
+    assert!(
+        logs.contains("ERROR") && logs.contains(&size.to_string()),
+        "{logs}"
+    );
 }

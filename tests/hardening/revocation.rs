@@ -9,8 +9,8 @@ use axum::routing::get;
 use axum::Router;
 use sealed_session::{KeyRing, Sealer, Session, SessionLayer};
 
-use crate::common::{key_a, one_set_cookie, pair, send, set_cookies, status_text};
 use crate::{cookie_header, is_removal, removed_names};
+use common::{key_a, one_set_cookie, pair, send, set_cookies, status_text};
 
 /// A layer whose validator answers `accept` and counts its calls.
 fn app(accept: Arc<AtomicBool>, calls: Arc<AtomicUsize>) -> Router {

@@ -6,7 +6,7 @@
 use http::{header, HeaderMap, HeaderValue};
 use sealed_session::{Key, Sealer, Session, SessionCookie, MAX_COOKIE_SIZE};
 
-use crate::common::{capture_logs, key_a};
+use common::{capture_logs, key_a};
 
 fn cookies(name: &str, chunks: usize) -> SessionCookie<Sealer> {
     let sealer = Sealer::new(key_a())

@@ -10,7 +10,7 @@ use sealed_session::{
     SessionLayer, SessionName, SessionSealer, TypedSession,
 };
 
-use crate::common::{
+use common::{
     attribute, key_a, key_b, named, one_set_cookie, pair, sealer_at, send, set_cookies,
     status_text, value, T0,
 };

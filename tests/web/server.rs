@@ -9,7 +9,7 @@ use reqwest::header::{COOKIE, SET_COOKIE};
 use sealed_session::{Key, KeyRing, Sealer};
 use tokio::task::JoinHandle;
 
-use crate::common::{key_a, key_b, pair, value};
+use common::{key_a, key_b, pair, value};
 
 /// A server for `app` on 127.0.0.1 with a free port. Stopped when the handle drops.
 struct Server {

@@ -3,7 +3,6 @@
 //! derivation, bad cookies, and a live fastify server next to an axum one.
 #![cfg(feature = "fastify")]
 
-#[path = "fastify/node.rs"]
 mod node;
 
 use std::time::Duration;
@@ -715,14 +714,11 @@ fn native_envelope_matches_libsodium() {
 
 // The example is compiled in so that the live test drives the exact code it shows.
 #[cfg(feature = "axum")]
-#[path = "../examples/fastify_counter.rs"]
-#[allow(dead_code)]
+#[path = "../../examples/fastify_counter.rs"]
+#[allow(dead_code, reason = "the example's main runs only as the example")]
 mod fastify_counter;
 #[cfg(feature = "axum")]
-#[path = "fastify/layer.rs"]
 mod layer;
 #[cfg(feature = "axum")]
-#[path = "fastify/live.rs"]
 mod live;
-#[path = "fastify/migration.rs"]
 mod migration;

@@ -1,8 +1,7 @@
-//! Shared test data: a nested session type and fixed keys.
+//! A session value with the shapes real sessions have.
 
 use std::collections::{BTreeMap, HashMap};
 
-use sealed_session::Key;
 use serde::{Deserialize, Serialize};
 
 /// A session value with the shapes real sessions have: nested structs, enums of every kind,
@@ -74,16 +73,4 @@ pub fn sample_profile() -> Profile {
         flags: [true, false, true],
         csrf: (0..32).collect(),
     }
-}
-
-/// A fixed key whose bytes are easy to search for in output.
-pub fn fixed_key(seed: u8) -> Key {
-    let mut bytes = [0u8; 32];
-    for (i, b) in bytes.iter_mut().enumerate() {
-        *b = seed
-            .wrapping_mul(31)
-            .wrapping_add((i as u8).wrapping_mul(17))
-            ^ 0xa5;
-    }
-    Key::from_bytes(bytes)
 }
