@@ -92,6 +92,9 @@ mod typed_session;
 // The HTTP cookie layer: no framework.
 mod cookie_layer;
 
+// Cross-site request forgery protection: no framework.
+mod csrf;
+
 // Framework integrations, each behind its feature.
 mod integrations;
 
@@ -121,10 +124,12 @@ pub use codec::Bincode;
 pub use codec::Json;
 pub use codec::{Codec, DefaultCodec, Postcard, MAX_DECODE_LEN};
 pub use cookie_expiry::CookieExpiry;
+pub use csrf::{CsrfCheck, CsrfPolicy, CsrfRefusal, CsrfRequest, CsrfToken};
 pub use entries::{Entries, Iter as EntriesIter};
 pub use envelope::{MAX_NAME_LEN, OVERHEAD};
 pub use error::{
-    CodecError, ConfigError, KeyError, Malformed, OpenError, SealError, SessionError, WriteError,
+    CodecError, ConfigError, CsrfError, KeyError, Malformed, OpenError, SealError, SessionError,
+    WriteError,
 };
 #[cfg(feature = "fastify")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fastify")))]
