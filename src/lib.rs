@@ -39,7 +39,10 @@
 //! - [`SessionCookie`]: the HTTP cookie layer with no framework. [`SessionCookie::load`] and
 //!   [`SessionCookie::save`] on `http` 1 header maps, [`SessionCookie::load_from`] and
 //!   [`SessionCookie::set_cookie_lines`] on raw bytes and text for any other framework.
-//! - `SessionLayer` and the extractors (feature `axum`).
+//! - [`CsrfPolicy`] and [`CsrfToken`]: cross-site request forgery protection by Fetch
+//!   Metadata, `Origin` and a synchronizer token kept in the session, over plain request
+//!   facts ([`CsrfRequest`]); `CsrfLayer` applies it to axum apps.
+//! - `SessionLayer`, `CsrfLayer` and the extractors (feature `axum`).
 //! - `FastifySealer` and `FastifyMigration` (feature `fastify`): the cookies of Node's
 //!   `@fastify/secure-session`, for a move from Node.
 //!
@@ -112,8 +115,8 @@ pub use self::cookie_layer::{
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use self::integrations::axum::{
-    DefaultName, NamedSession, OnSaveError, SessionLayer, SessionName, SessionRejection,
-    SessionService,
+    CsrfLayer, CsrfRejection, CsrfService, DefaultName, NamedSession, OnSaveError,
+    SessionExtractor, SessionLayer, SessionName, SessionRejection, SessionService,
 };
 pub use clock::{unix_seconds, Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]

@@ -23,6 +23,8 @@ mod login;
 mod browser;
 #[path = "web/common.rs"]
 mod common;
+#[path = "web/csrf.rs"]
+mod csrf;
 #[path = "web/helpers.rs"]
 mod helpers;
 #[path = "web/layer.rs"]

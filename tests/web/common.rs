@@ -37,10 +37,12 @@ pub async fn send(app: &Router, uri: &str, cookie: Option<&str>) -> Response<Bod
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
     }
-    app.clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap()
+    oneshot(app, request.body(Body::empty()).unwrap()).await
+}
+
+/// Send `request` through `app`.
+pub async fn oneshot(app: &Router, request: Request<Body>) -> Response<Body> {
+    app.clone().oneshot(request).await.unwrap()
 }
 
 /// The response's `Set-Cookie` values.
@@ -144,6 +146,18 @@ pub fn capture_logs<R>(f: impl FnOnce() -> R) -> (R, String) {
     let result = f();
     let bytes = CAPTURED.with(|captured| captured.borrow_mut().take().unwrap_or_default());
     (result, String::from_utf8(bytes).unwrap())
+}
+
+/// `future` run to its end on a runtime of this thread, and the log output it produced (see
+/// [`capture_logs`]): for requests sent through a layer in process.
+pub fn capture_logs_of<F: std::future::Future>(future: F) -> (F::Output, String) {
+    capture_logs(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(future)
+    })
 }
 
 /// `Sealer` behind a `SessionSealer` that does not tell a value's length before sealing (as a
