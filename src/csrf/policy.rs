@@ -142,20 +142,14 @@ impl CsrfPolicy {
     }
 
     fn check_fetch_site<'a>(&self, site: &[u8], origin: Field<'_>) -> CsrfCheck<'a> {
-        let refusal =
-            if site.eq_ignore_ascii_case(b"same-origin") || site.eq_ignore_ascii_case(b"none") {
-                return CsrfCheck::Allow;
-            } else if site.eq_ignore_ascii_case(b"same-site") {
-                if self.allow_same_site {
-                    return CsrfCheck::Allow;
-                }
-                CsrfRefusal::SameSite
-            } else if site.eq_ignore_ascii_case(b"cross-site") {
-                CsrfRefusal::CrossSite
-            } else {
-                // A value this policy does not know means nothing it can trust.
-                return CsrfCheck::Refuse(CsrfRefusal::UnknownFetchSite);
-            };
+        let refusal = match FetchSite::parse(site) {
+            Some(FetchSite::SameOrigin | FetchSite::None) => return CsrfCheck::Allow,
+            Some(FetchSite::SameSite) if self.allow_same_site => return CsrfCheck::Allow,
+            Some(FetchSite::SameSite) => CsrfRefusal::SameSite,
+            Some(FetchSite::CrossSite) => CsrfRefusal::CrossSite,
+            // A value this policy does not know means nothing it can trust.
+            None => return CsrfCheck::Refuse(CsrfRefusal::UnknownFetchSite),
+        };
         match origin {
             Field::One(origin) if self.is_trusted(origin) => CsrfCheck::Allow,
             _ => CsrfCheck::Refuse(refusal),
@@ -188,6 +182,30 @@ impl CsrfPolicy {
     fn is_trusted(&self, origin: &[u8]) -> bool {
         OriginParts::parse(origin)
             .is_some_and(|origin| self.trusted.iter().any(|trusted| origin.is(trusted)))
+    }
+}
+
+/// The values of `Sec-Fetch-Site` (Fetch Metadata Request Headers, W3C).
+enum FetchSite {
+    SameOrigin,
+    SameSite,
+    CrossSite,
+    /// The user started the request (typed the address, used a bookmark).
+    None,
+}
+
+impl FetchSite {
+    /// `value` as one of the four, in any case (only a client other than a browser writes
+    /// another case, and it could write any value).
+    fn parse(value: &[u8]) -> Option<Self> {
+        [
+            (&b"same-origin"[..], Self::SameOrigin),
+            (b"same-site", Self::SameSite),
+            (b"cross-site", Self::CrossSite),
+            (b"none", Self::None),
+        ]
+        .into_iter()
+        .find_map(|(name, site)| value.eq_ignore_ascii_case(name).then_some(site))
     }
 }
 
