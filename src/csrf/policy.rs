@@ -5,10 +5,11 @@
 use std::fmt;
 
 use super::origin::{trim, HostParts, Origin, OriginParts};
+use super::token::CsrfToken;
 use crate::error::ConfigError;
 
 /// The rules of cross-site request forgery protection, with no framework:
-/// [`CsrfLayer`](crate::CsrfLayer) applies them to every axum request, and
+/// `CsrfLayer` (feature `axum`) applies them to every axum request, and
 /// [`check`](Self::check) applies them to the plain facts of any other.
 ///
 /// In order, for a request whose method is not `GET`, `HEAD` or `OPTIONS` (those pass
@@ -35,22 +36,26 @@ use crate::error::ConfigError;
 /// use sealed_session::{CsrfCheck, CsrfPolicy, CsrfRefusal, CsrfRequest};
 ///
 /// let policy = CsrfPolicy::new().trusted_origin("https://admin.example.com");
-/// let post = |site: &'static [u8], origin: &'static [u8]| {
-///     CsrfRequest::new(b"POST")
-///         .sec_fetch_site([site])
-///         .origin([origin])
-///         .host([&b"app.example.com"[..]])
+/// // A POST to app.example.com with these headers (name in lower case, value).
+/// let post = |headers: &[(&str, &'static str)]| {
+///     let mut headers = headers.to_vec();
+///     headers.push(("host", "app.example.com"));
+///     policy.check(&CsrfRequest::new(b"POST", |name| {
+///         let named: Vec<&'static [u8]> =
+///             headers.iter().filter(|h| h.0 == name).map(|h| h.1.as_bytes()).collect();
+///         named
+///     }))
 /// };
-/// let check = |request| policy.check(&request);
-/// assert_eq!(check(post(b"same-origin", b"https://app.example.com")), CsrfCheck::Allow);
+/// let from = |site, origin| post(&[("sec-fetch-site", site), ("origin", origin)]);
+/// assert_eq!(from("same-origin", "https://app.example.com"), CsrfCheck::Allow);
 /// assert_eq!(
-///     check(post(b"cross-site", b"https://evil.example")),
+///     from("cross-site", "https://evil.example"),
 ///     CsrfCheck::Refuse(CsrfRefusal::CrossSite)
 /// );
-/// assert_eq!(check(post(b"same-site", b"https://admin.example.com")), CsrfCheck::Allow);
+/// assert_eq!(from("same-site", "https://admin.example.com"), CsrfCheck::Allow);
 /// // No Fetch Metadata, no Origin: the session's token decides.
 /// assert_eq!(
-///     policy.check(&CsrfRequest::new(b"POST").token_header([&b"t0ken"[..]])),
+///     post(&[("x-csrf-token", "t0ken")]),
 ///     CsrfCheck::VerifyToken(b"t0ken")
 /// );
 /// ```
@@ -75,12 +80,8 @@ impl CsrfPolicy {
     /// If `origin` is not an origin (see [`ConfigError::InvalidOrigin`]); use
     /// [`try_trusted_origin`](Self::try_trusted_origin) for origins from outside the program.
     #[track_caller]
-    #[allow(clippy::panic)] // a programmer's constant, documented above; try_trusted_origin for input
     pub fn trusted_origin(self, origin: &str) -> Self {
-        match self.try_trusted_origin(origin) {
-            Ok(policy) => policy,
-            Err(e) => panic!("{e}"),
-        }
+        valid_constant(self.try_trusted_origin(origin))
     }
 
     /// A trusted origin, refusing one that is not an origin with an error.
@@ -98,12 +99,8 @@ impl CsrfPolicy {
     /// If `origin` is not an origin (see [`ConfigError::InvalidOrigin`]); use
     /// [`try_app_origin`](Self::try_app_origin) for origins from outside the program.
     #[track_caller]
-    #[allow(clippy::panic)] // a programmer's constant, documented above; try_app_origin for input
     pub fn app_origin(self, origin: &str) -> Self {
-        match self.try_app_origin(origin) {
-            Ok(policy) => policy,
-            Err(e) => panic!("{e}"),
-        }
+        valid_constant(self.try_app_origin(origin))
     }
 
     /// The application's own origin, refusing one that is not an origin with an error.
@@ -185,6 +182,18 @@ impl CsrfPolicy {
     }
 }
 
+/// The policy a setter made from a programmer's constant, panicking with the error's message
+/// if the constant is not valid: the setters that take a constant document that, and each has
+/// a `try_` form for values from outside the program.
+#[track_caller]
+#[allow(clippy::panic)] // only for constants, as documented on each setter
+fn valid_constant(policy: Result<CsrfPolicy, ConfigError>) -> CsrfPolicy {
+    match policy {
+        Ok(policy) => policy,
+        Err(e) => panic!("{e}"),
+    }
+}
+
 /// The values of `Sec-Fetch-Site` (Fetch Metadata Request Headers, W3C).
 enum FetchSite {
     SameOrigin,
@@ -237,24 +246,26 @@ fn is_form(content_type: &[u8]) -> bool {
     essence.eq_ignore_ascii_case(b"application/x-www-form-urlencoded")
 }
 
-/// What a request says of itself, as plain bytes, for [`CsrfPolicy::check`]. Each header is
-/// given as all of its values, in order: a header given more than once is told apart from one
-/// given once. A header not set is absent.
+/// What a request says of itself, as plain bytes, for [`CsrfPolicy::check`]: its method,
+/// the values of the headers the policy reads (`sec-fetch-site`, `origin`, `host`,
+/// `x-csrf-token`, `content-type`), and what the server knows of its target. Each header is
+/// read as all of its values, so that a header sent twice is told from one sent once.
 ///
 /// # Example
 /// ```
-/// use sealed_session::http::{header, HeaderMap, Method};
-/// use sealed_session::{CsrfCheck, CsrfPolicy, CsrfRequest};
+/// use sealed_session::http::{HeaderMap, Method};
+/// use sealed_session::{CsrfCheck, CsrfPolicy, CsrfRefusal, CsrfRequest};
 ///
-/// let method = Method::POST;
 /// let mut headers = HeaderMap::new();
 /// headers.insert("sec-fetch-site", "cross-site".parse().unwrap());
-/// let values = |name| headers.get_all(name).into_iter().map(|v| v.as_bytes());
-/// let request = CsrfRequest::new(method.as_str().as_bytes())
-///     .sec_fetch_site(values("sec-fetch-site"))
-///     .origin(values(header::ORIGIN.as_str()))
-///     .host(values(header::HOST.as_str()));
-/// assert!(matches!(CsrfPolicy::new().check(&request), CsrfCheck::Refuse(_)));
+/// // How any framework's request is read: the method, and the values of a header by name.
+/// let request = CsrfRequest::new(Method::POST.as_str().as_bytes(), |name| {
+///     headers.get_all(name).into_iter().map(|value| value.as_bytes())
+/// });
+/// assert_eq!(
+///     CsrfPolicy::new().check(&request),
+///     CsrfCheck::Refuse(CsrfRefusal::CrossSite)
+/// );
 /// ```
 #[derive(Clone, Copy)]
 pub struct CsrfRequest<'a> {
@@ -287,53 +298,49 @@ impl<'a> Field<'a> {
 }
 
 impl<'a> CsrfRequest<'a> {
-    /// A request of `method` (as sent: `POST`), with no header set yet.
-    pub fn new(method: &'a [u8]) -> Self {
+    /// A request of `method` (as sent: `POST`), whose header values `headers` gives for a
+    /// header name in lower case (none for a header not sent).
+    pub fn new<I: IntoIterator<Item = &'a [u8]>>(
+        method: &'a [u8],
+        headers: impl Fn(&'static str) -> I,
+    ) -> Self {
         Self {
             method,
-            sec_fetch_site: Field::Absent,
-            origin: Field::Absent,
-            host: Field::Absent,
+            sec_fetch_site: Field::of(headers("sec-fetch-site")),
+            origin: Field::of(headers("origin")),
+            host: Field::of(headers("host")),
             scheme: None,
-            token_header: Field::Absent,
-            content_type: Field::Absent,
+            token_header: Field::of(headers(CsrfToken::HEADER)),
+            content_type: Field::of(headers("content-type")),
         }
     }
 
-    /// The values of `Sec-Fetch-Site`.
-    pub fn sec_fetch_site(mut self, values: impl IntoIterator<Item = &'a [u8]>) -> Self {
-        self.sec_fetch_site = Field::of(values);
-        self
+    /// An `http` 1 request, with its target's scheme and authority where its URI has them.
+    pub fn from_http<B>(request: &'a http::Request<B>) -> Self {
+        let headers = request.headers();
+        let uri = request.uri();
+        Self::new(request.method().as_str().as_bytes(), |name| {
+            headers
+                .get_all(name)
+                .into_iter()
+                .map(http::HeaderValue::as_bytes)
+        })
+        .target(
+            uri.scheme_str().map(str::as_bytes),
+            uri.authority()
+                .map(|authority| authority.as_str().as_bytes()),
+        )
     }
 
-    /// The values of `Origin`.
-    pub fn origin(mut self, values: impl IntoIterator<Item = &'a [u8]>) -> Self {
-        self.origin = Field::of(values);
-        self
-    }
-
-    /// The values of `Host` (for HTTP/2 and HTTP/3, the `:authority`).
-    pub fn host(mut self, values: impl IntoIterator<Item = &'a [u8]>) -> Self {
-        self.host = Field::of(values);
-        self
-    }
-
-    /// The scheme the request came by (`https`), where the server knows it (HTTP/2's
-    /// `:scheme`); unknown by default.
-    pub fn scheme(mut self, scheme: Option<&'a [u8]>) -> Self {
+    /// What the server knows of the request's target: its scheme (HTTP/2's `:scheme`), then
+    /// compared with the scheme of `Origin`, and its authority (HTTP/2's `:authority`), which
+    /// stands for the `Host` of a request that sent none. Both unknown by default, as for an
+    /// HTTP/1.1 request.
+    pub fn target(mut self, scheme: Option<&'a [u8]>, authority: Option<&'a [u8]>) -> Self {
         self.scheme = scheme;
-        self
-    }
-
-    /// The values of the token header, [`CsrfToken::HEADER`](crate::CsrfToken::HEADER).
-    pub fn token_header(mut self, values: impl IntoIterator<Item = &'a [u8]>) -> Self {
-        self.token_header = Field::of(values);
-        self
-    }
-
-    /// The values of `Content-Type`.
-    pub fn content_type(mut self, values: impl IntoIterator<Item = &'a [u8]>) -> Self {
-        self.content_type = Field::of(values);
+        if let (Field::Absent, Some(authority)) = (self.host, authority) {
+            self.host = Field::One(authority);
+        }
         self
     }
 }
@@ -432,52 +439,63 @@ impl fmt::Display for CsrfRefusal {
 mod tests {
     use super::*;
 
-    const HOST: &[u8] = b"127.0.0.1:3000";
+    const HOST: (&str, &[u8]) = ("host", b"127.0.0.1:3000");
 
-    /// A POST to `HOST` with the given `Sec-Fetch-Site` and `Origin` values.
-    fn post<'a>(sites: &[&'a [u8]], origins: &[&'a [u8]]) -> CsrfRequest<'a> {
-        CsrfRequest::new(b"POST")
-            .sec_fetch_site(sites.iter().copied())
-            .origin(origins.iter().copied())
-            .host([HOST])
+    /// A request of `method` with `headers` (lower-case name, value), in order.
+    fn request<'a>(method: &'a [u8], headers: &[(&str, &'a [u8])]) -> CsrfRequest<'a> {
+        CsrfRequest::new(method, |name| {
+            let values: Vec<&'a [u8]> = headers
+                .iter()
+                .filter(|(n, _)| *n == name)
+                .map(|(_, v)| *v)
+                .collect();
+            values
+        })
+    }
+
+    /// What `policy` says of a POST to `HOST` with `headers`.
+    fn post(policy: &CsrfPolicy, headers: &[(&str, &'static [u8])]) -> CsrfCheck<'static> {
+        let mut all = vec![HOST];
+        all.extend_from_slice(headers);
+        policy.check(&request(b"POST", &all))
+    }
+
+    /// What `policy` says of a POST to `HOST` with these `Sec-Fetch-Site` and `Origin`.
+    fn post_from(
+        policy: &CsrfPolicy,
+        site: &'static [u8],
+        origin: &'static [u8],
+    ) -> CsrfCheck<'static> {
+        post(policy, &[("sec-fetch-site", site), ("origin", origin)])
     }
 
     fn refused(refusal: CsrfRefusal) -> CsrfCheck<'static> {
         CsrfCheck::Refuse(refusal)
     }
 
+    const CROSS_SITE: (&str, &[u8]) = ("sec-fetch-site", b"cross-site");
+
     #[test]
     fn safe_methods_pass_whatever_they_say() {
-        let policy = CsrfPolicy::new();
-        for method in [&b"GET"[..], b"HEAD", b"OPTIONS"] {
-            let request = CsrfRequest::new(method)
-                .sec_fetch_site([&b"cross-site"[..]])
-                .origin([&b"null"[..]]);
-            assert_eq!(policy.check(&request), CsrfCheck::Allow);
+        for method in ["GET", "HEAD", "OPTIONS"] {
+            let forged = [CROSS_SITE, ("origin", b"null")];
+            let check = CsrfPolicy::new().check(&request(method.as_bytes(), &forged));
+            assert_eq!(check, CsrfCheck::Allow);
         }
     }
 
     #[test]
     fn every_other_method_is_checked_including_unknown_and_lower_case_ones() {
-        let policy = CsrfPolicy::new();
-        for method in [
-            &b"POST"[..],
-            b"PUT",
-            b"PATCH",
-            b"DELETE",
-            b"get",
-            b"PROPFIND",
-            b"",
-        ] {
-            let request = CsrfRequest::new(method).sec_fetch_site([&b"cross-site"[..]]);
-            assert_eq!(policy.check(&request), refused(CsrfRefusal::CrossSite));
+        for method in ["POST", "PUT", "PATCH", "DELETE", "get", "PROPFIND", ""] {
+            let check = CsrfPolicy::new().check(&request(method.as_bytes(), &[CROSS_SITE]));
+            assert_eq!(check, refused(CsrfRefusal::CrossSite), "{method:?}");
         }
     }
 
     #[test]
     fn fetch_metadata_decides_when_present() {
         let policy = CsrfPolicy::new();
-        let check = |site: &'static [u8]| policy.check(&post(&[site], &[b"https://evil.example"]));
+        let check = |site| post_from(&policy, site, b"https://evil.example");
         assert_eq!(check(b"same-origin"), CsrfCheck::Allow);
         assert_eq!(check(b"none"), CsrfCheck::Allow);
         assert_eq!(check(b"Same-Origin "), CsrfCheck::Allow);
@@ -492,55 +510,50 @@ mod tests {
             assert_eq!(check(unknown), refused(CsrfRefusal::UnknownFetchSite));
         }
         // Same-origin by Fetch Metadata passes whatever the Origin (the browser wrote both).
-        assert_eq!(
-            policy.check(&post(&[b"same-origin"], &[b"null"])),
-            CsrfCheck::Allow
-        );
+        let null = [("sec-fetch-site", &b"same-origin"[..]), ("origin", b"null")];
+        assert_eq!(post(&policy, &null), CsrfCheck::Allow);
     }
 
     #[test]
     fn same_site_passes_only_when_allowed() {
         let policy = CsrfPolicy::new().allow_same_site(true);
-        let request = post(&[b"same-site"], &[b"https://blog.example"]);
-        assert_eq!(policy.check(&request), CsrfCheck::Allow);
-        assert_eq!(
-            policy.check(&post(&[b"cross-site"], &[b"https://blog.example"])),
-            refused(CsrfRefusal::CrossSite)
-        );
+        let from = |site| post_from(&policy, site, b"https://blog.example");
+        assert_eq!(from(b"same-site"), CsrfCheck::Allow);
+        assert_eq!(from(b"cross-site"), refused(CsrfRefusal::CrossSite));
     }
 
     #[test]
     fn trusted_origins_pass_across_sites_and_others_do_not() {
         let policy = CsrfPolicy::new().trusted_origin("https://admin.example/");
-        let check =
-            |site: &'static [u8], origins: &[&'static [u8]]| policy.check(&post(&[site], origins));
+        let from = |site, origin| post_from(&policy, site, origin);
         assert_eq!(
-            check(b"cross-site", &[b"https://admin.example"]),
+            from(b"cross-site", b"https://admin.example"),
             CsrfCheck::Allow
         );
         assert_eq!(
-            check(b"same-site", &[b"https://ADMIN.example:443"]),
+            from(b"same-site", b"https://ADMIN.example:443"),
             CsrfCheck::Allow
         );
+        for other in [
+            &b"http://admin.example"[..],
+            b"https://admin.example.evil",
+            b"null",
+        ] {
+            assert_eq!(from(b"cross-site", other), refused(CsrfRefusal::CrossSite));
+        }
+        let twice = [
+            CROSS_SITE,
+            ("origin", b"https://admin.example"),
+            ("origin", b"https://admin.example"),
+        ];
+        assert_eq!(post(&policy, &twice), refused(CsrfRefusal::CrossSite));
         assert_eq!(
-            check(b"cross-site", &[b"http://admin.example"]),
+            post(&policy, &[CROSS_SITE]),
             refused(CsrfRefusal::CrossSite)
         );
-        assert_eq!(
-            check(b"cross-site", &[b"https://admin.example.evil"]),
-            refused(CsrfRefusal::CrossSite)
-        );
-        assert_eq!(
-            check(
-                b"cross-site",
-                &[b"https://admin.example", b"https://admin.example"]
-            ),
-            refused(CsrfRefusal::CrossSite)
-        );
-        assert_eq!(check(b"cross-site", &[]), refused(CsrfRefusal::CrossSite));
         // An unknown Fetch Metadata value is refused even from a trusted origin.
         assert_eq!(
-            check(b"cross-origin", &[b"https://admin.example"]),
+            from(b"cross-origin", b"https://admin.example"),
             refused(CsrfRefusal::UnknownFetchSite)
         );
     }
@@ -548,7 +561,7 @@ mod tests {
     #[test]
     fn without_fetch_metadata_the_origin_must_be_the_requests_own_or_trusted() {
         let policy = CsrfPolicy::new().trusted_origin("https://admin.example");
-        let check = |origin: &'static [u8]| policy.check(&post(&[], &[origin]));
+        let check = |origin| post(&policy, &[("origin", origin)]);
         assert_eq!(check(b"http://127.0.0.1:3000"), CsrfCheck::Allow);
         assert_eq!(check(b"HTTP://127.0.0.1:3000"), CsrfCheck::Allow);
         assert_eq!(check(b"https://admin.example"), CsrfCheck::Allow);
@@ -569,45 +582,50 @@ mod tests {
             check(b"http://127.0.0.1:3000\xff"),
             refused(CsrfRefusal::MalformedOrigin)
         );
-        assert_eq!(
-            policy.check(&post(
-                &[],
-                &[b"http://127.0.0.1:3000", b"http://127.0.0.1:3000"]
-            )),
-            refused(CsrfRefusal::RepeatedHeader)
-        );
+        let twice = [
+            ("origin", &b"http://127.0.0.1:3000"[..]),
+            ("origin", b"http://127.0.0.1:3000"),
+        ];
+        assert_eq!(post(&policy, &twice), refused(CsrfRefusal::RepeatedHeader));
     }
 
     #[test]
     fn the_requests_own_origin_needs_exactly_one_host_and_the_known_scheme() {
         let policy = CsrfPolicy::new();
-        let origin = [&b"http://127.0.0.1:3000"[..]];
-        let base = CsrfRequest::new(b"POST").origin(origin);
+        let origin = ("origin", &b"http://127.0.0.1:3000"[..]);
+        let check =
+            |headers: &[(&str, &'static [u8])], scheme: Option<&'static [u8]>, authority| {
+                policy.check(&request(b"POST", headers).target(scheme, authority))
+            };
+        let untrusted = refused(CsrfRefusal::UntrustedOrigin);
+        assert_eq!(check(&[origin], None, None), untrusted, "no Host");
+        assert_eq!(check(&[origin, HOST, HOST], None, None), untrusted);
+        assert_eq!(check(&[origin, HOST], Some(b"https"), None), untrusted);
         assert_eq!(
-            policy.check(&base),
-            refused(CsrfRefusal::UntrustedOrigin),
-            "no Host"
-        );
-        assert_eq!(
-            policy.check(&base.host([HOST, HOST])),
-            refused(CsrfRefusal::UntrustedOrigin)
-        );
-        assert_eq!(
-            policy.check(&base.host([HOST]).scheme(Some(b"https"))),
-            refused(CsrfRefusal::UntrustedOrigin)
-        );
-        assert_eq!(
-            policy.check(&base.host([HOST]).scheme(Some(b"http"))),
+            check(&[origin, HOST], Some(b"http"), None),
             CsrfCheck::Allow
+        );
+        // Without Host (HTTP/2), the target's authority stands for it; with Host, Host counts.
+        assert_eq!(
+            check(&[origin], Some(b"http"), Some(b"127.0.0.1:3000")),
+            CsrfCheck::Allow
+        );
+        assert_eq!(
+            check(&[origin, HOST], None, Some(b"evil.example")),
+            CsrfCheck::Allow
+        );
+        let other_host = ("host", &b"evil.example"[..]);
+        assert_eq!(
+            check(&[origin, other_host], None, Some(b"127.0.0.1:3000")),
+            untrusted
         );
     }
 
     #[test]
     fn a_configured_app_origin_replaces_the_host() {
         let policy = CsrfPolicy::new().app_origin("https://app.example");
-        let check = |origin: &'static [u8], host: &'static [u8]| {
-            policy.check(&CsrfRequest::new(b"POST").origin([origin]).host([host]))
-        };
+        let check =
+            |origin, host| policy.check(&request(b"POST", &[("origin", origin), ("host", host)]));
         assert_eq!(
             check(b"https://app.example", b"backend:8080"),
             CsrfCheck::Allow
@@ -625,23 +643,20 @@ mod tests {
     #[test]
     fn without_either_header_the_token_is_asked_for() {
         let policy = CsrfPolicy::new();
-        let bare = CsrfRequest::new(b"POST").host([HOST]);
-        assert_eq!(policy.check(&bare), refused(CsrfRefusal::MissingToken));
+        assert_eq!(post(&policy, &[]), refused(CsrfRefusal::MissingToken));
+        let token = ("x-csrf-token", &b"abc"[..]);
+        assert_eq!(post(&policy, &[token]), CsrfCheck::VerifyToken(b"abc"));
         assert_eq!(
-            policy.check(&bare.token_header([&b"abc"[..]])),
-            CsrfCheck::VerifyToken(b"abc")
-        );
-        assert_eq!(
-            policy.check(&bare.token_header([&b"abc"[..], b"abc"])),
+            post(&policy, &[token, token]),
             refused(CsrfRefusal::RepeatedHeader)
         );
-        let form = |content_type: &'static [u8]| bare.content_type([content_type]);
+        let form = |content_type| post(&policy, &[("content-type", content_type)]);
         assert_eq!(
-            policy.check(&form(b"application/x-www-form-urlencoded")),
+            form(b"application/x-www-form-urlencoded"),
             CsrfCheck::VerifyForm
         );
         assert_eq!(
-            policy.check(&form(b"Application/X-WWW-Form-URLencoded ; charset=UTF-8")),
+            form(b"Application/X-WWW-Form-URLencoded ; charset=UTF-8"),
             CsrfCheck::VerifyForm
         );
         for other in [
@@ -649,21 +664,40 @@ mod tests {
             b"application/json",
             b"text/plain",
         ] {
-            assert_eq!(
-                policy.check(&form(other)),
-                refused(CsrfRefusal::MissingToken)
-            );
+            assert_eq!(form(other), refused(CsrfRefusal::MissingToken));
         }
         // The header wins over a form body.
+        let both = [
+            ("content-type", &b"application/x-www-form-urlencoded"[..]),
+            token,
+        ];
+        assert_eq!(post(&policy, &both), CsrfCheck::VerifyToken(b"abc"));
+    }
+
+    #[test]
+    fn an_http_request_is_read_with_its_target() {
+        // An HTTP/2 request: no Host header, its scheme and authority in the URI.
+        let from = |origin: &str| {
+            let request = http::Request::post("https://127.0.0.1:3000/transfer")
+                .header("origin", origin)
+                .body(())
+                .unwrap();
+            // The refusal, if any (the verdict itself borrows from the request).
+            match CsrfPolicy::new().check(&CsrfRequest::from_http(&request)) {
+                CsrfCheck::Refuse(refusal) => Some(refusal),
+                _ => None,
+            }
+        };
+        assert_eq!(from("https://127.0.0.1:3000"), None);
         assert_eq!(
-            policy.check(&form(b"application/x-www-form-urlencoded").token_header([&b"abc"[..]])),
-            CsrfCheck::VerifyToken(b"abc")
+            from("http://127.0.0.1:3000"),
+            Some(CsrfRefusal::UntrustedOrigin)
         );
     }
 
     #[test]
     fn debug_output_shows_no_token() {
-        let request = CsrfRequest::new(b"POST").token_header([&b"s3cret-token"[..]]);
+        let request = request(b"POST", &[("x-csrf-token", b"s3cret-token")]);
         let shown = format!("{request:?} {:?}", CsrfPolicy::new().check(&request));
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("VerifyToken"), "{shown}");

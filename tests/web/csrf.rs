@@ -72,6 +72,13 @@ fn app(transfers: &Transfers) -> Router {
     app_with(CsrfLayer::default(), transfers)
 }
 
+/// The default app and its count of transfers, none yet.
+fn fresh() -> (Transfers, Router) {
+    let transfers = Transfers::default();
+    let app = app(&transfers);
+    (transfers, app)
+}
+
 /// A request to `HOST` with the given headers.
 fn request(method: Method, uri: &str, headers: &[(&str, &[u8])], body: &str) -> Request<Body> {
     let mut request = Request::builder()
@@ -109,8 +116,7 @@ fn done(body: &str) -> (StatusCode, String) {
 
 #[tokio::test]
 async fn safe_methods_pass_untouched_even_when_marked_cross_site() {
-    let transfers = Transfers::default();
-    let app = app(&transfers);
+    let (transfers, app) = fresh();
     let cross = [
         ("sec-fetch-site", &b"cross-site"[..]),
         ("origin", b"http://evil.example"),
@@ -124,8 +130,7 @@ async fn safe_methods_pass_untouched_even_when_marked_cross_site() {
 
 #[tokio::test]
 async fn same_origin_and_user_initiated_requests_pass_without_a_token() {
-    let transfers = Transfers::default();
-    let app = app(&transfers);
+    let (transfers, app) = fresh();
     for site in [&b"same-origin"[..], b"none"] {
         assert_eq!(
             transfer(&app, &[("sec-fetch-site", site)], "amount=1").await,
@@ -137,8 +142,7 @@ async fn same_origin_and_user_initiated_requests_pass_without_a_token() {
 
 #[test]
 fn a_cross_site_post_is_refused_with_a_short_403_and_a_warning_without_secrets() {
-    let transfers = Transfers::default();
-    let app = app(&transfers);
+    let (transfers, app) = fresh();
     let ((answer, cookie, token), logs) = capture_logs_of(async {
         let (token, cookie) = token_and_cookie(&app).await;
         let headers = [
@@ -167,8 +171,7 @@ fn a_cross_site_post_is_refused_with_a_short_403_and_a_warning_without_secrets()
 
 #[tokio::test]
 async fn every_unsafe_method_is_checked_including_unknown_and_lower_case_ones() {
-    let transfers = Transfers::default();
-    let app = app(&transfers);
+    let (transfers, app) = fresh();
     let methods = [
         Method::POST,
         Method::PUT,
@@ -245,8 +248,7 @@ async fn trusted_origins_pass_across_sites_and_look_alikes_do_not() {
 
 #[tokio::test]
 async fn without_fetch_metadata_the_requests_own_origin_passes_and_others_are_refused() {
-    let transfers = Transfers::default();
-    let app = app(&transfers);
+    let (transfers, app) = fresh();
     let with_origin = |origin: &'static [u8]| [("origin", origin)];
     for own in [
         &b"http://127.0.0.1:3000"[..],
@@ -283,8 +285,7 @@ async fn without_fetch_metadata_the_requests_own_origin_passes_and_others_are_re
 
 #[tokio::test]
 async fn repeated_or_unknown_fetch_metadata_is_refused() {
-    let transfers = Transfers::default();
-    let app = app(&transfers);
+    let (transfers, app) = fresh();
     let twice = [
         ("sec-fetch-site", &b"same-origin"[..]),
         ("sec-fetch-site", b"same-origin"),
@@ -323,8 +324,7 @@ async fn a_configured_app_origin_is_compared_instead_of_the_host() {
 
 #[tokio::test]
 async fn without_either_header_the_sessions_token_is_required_in_the_header() {
-    let transfers = Transfers::default();
-    let app = app(&transfers);
+    let (transfers, app) = fresh();
     let (token, cookie) = token_and_cookie(&app).await;
     let (other_token, _) = token_and_cookie(&app).await;
     assert_eq!(with_token(&app, &cookie, token.as_bytes()).await, done(""));
@@ -382,8 +382,7 @@ const FORM: (&str, &[u8]) = (
 
 #[tokio::test]
 async fn the_token_in_a_form_field_passes_and_the_handler_gets_the_whole_form() {
-    let transfers = Transfers::default();
-    let app = app(&transfers);
+    let (transfers, app) = fresh();
     let (token, cookie) = token_and_cookie(&app).await;
     let headers = [("cookie", cookie.as_bytes()), FORM];
     let body = format!("amount=5&csrf_token={token}&to=bob");
@@ -417,8 +416,7 @@ async fn the_token_in_a_form_field_passes_and_the_handler_gets_the_whole_form() 
 
 #[tokio::test]
 async fn a_token_in_the_query_string_is_not_accepted() {
-    let transfers = Transfers::default();
-    let app = app(&transfers);
+    let (transfers, app) = fresh();
     let (token, cookie) = token_and_cookie(&app).await;
     let uri = format!("/transfer?csrf_token={token}");
     let headers = [("cookie", cookie.as_bytes()), FORM];
@@ -429,8 +427,7 @@ async fn a_token_in_the_query_string_is_not_accepted() {
 
 #[tokio::test]
 async fn a_session_without_a_token_accepts_none() {
-    let transfers = Transfers::default();
-    let app = app(&transfers);
+    let (transfers, app) = fresh();
     let cookie = pair(&one_set_cookie(&send(&app, "/visit", None).await));
     for token in [&b""[..], &[b'A'; 86]] {
         assert_eq!(with_token(&app, &cookie, token).await, forbidden());
@@ -497,8 +494,7 @@ impl hyper::body::Body for Pieces {
 
 #[tokio::test]
 async fn regenerating_the_session_at_login_rotates_the_token() {
-    let transfers = Transfers::default();
-    let app = app(&transfers);
+    let (transfers, app) = fresh();
     let (before, cookie) = token_and_cookie(&app).await;
     let login = request(
         Method::POST,
@@ -530,19 +526,16 @@ async fn regenerating_the_session_at_login_rotates_the_token() {
 
 #[tokio::test]
 async fn the_first_token_starts_the_secret_and_later_pages_reuse_it_masked_anew() {
-    let transfers = Transfers::default();
-    let app = app(&transfers);
+    let (transfers, app) = fresh();
     let (first, cookie) = token_and_cookie(&app).await;
     let page = send(&app, "/form", Some(&cookie)).await;
     assert!(set_cookies(&page).is_empty(), "the session did not change");
     let second = status_text(page).await.1;
     assert_ne!(first, second);
     for token in [&first, &second] {
-        assert_eq!(
-            transfer_with(&app, &cookie, &[("x-csrf-token", token.as_bytes())]).await,
-            done("")
-        );
+        assert_eq!(with_token(&app, &cookie, token.as_bytes()).await, done(""));
     }
+    assert_eq!(transfers.count(), 2);
 }
 
 #[tokio::test]

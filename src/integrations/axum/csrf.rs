@@ -13,7 +13,7 @@ use std::task::{Context, Poll};
 use axum::body::{Body, HttpBody as _};
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN};
+use http::header::{CONTENT_LENGTH, ORIGIN};
 use http::request::Parts;
 use http::{Extensions, HeaderMap, Request, StatusCode};
 use tower_layer::Layer;
@@ -66,6 +66,7 @@ const REFUSED: &str = "cross-site request refused";
 ///     ))
 ///     .layer(SessionLayer::new(Sealer::new(Key::generate())));
 /// ```
+#[derive(Debug)]
 pub struct CsrfLayer<S = Session> {
     config: Arc<Config>,
     session: PhantomData<fn() -> S>,
@@ -137,16 +138,6 @@ impl<S> Clone for CsrfLayer<S> {
     }
 }
 
-impl<S> fmt::Debug for CsrfLayer<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CsrfLayer")
-            .field("policy", &self.config.policy)
-            .field("max_form_len", &self.config.max_form_len)
-            .field("session", &std::any::type_name::<S>())
-            .finish()
-    }
-}
-
 impl<S: SessionExtractor, I> Layer<I> for CsrfLayer<S> {
     type Service = CsrfService<I, S>;
 
@@ -215,7 +206,7 @@ where
         request.extensions_mut().insert(CsrfContext {
             token: token_for::<S>,
         });
-        let next = match self.config.policy.check(&facts(&request)) {
+        let next = match self.config.policy.check(&CsrfRequest::from_http(&request)) {
             CsrfCheck::Allow => Next::Call,
             CsrfCheck::Refuse(refusal) => Next::Answer(refuse(refusal, request.headers())),
             CsrfCheck::VerifyToken(token) if CsrfToken::verify(&session, token) => Next::Call,
@@ -241,35 +232,6 @@ where
             }
         }
     }
-}
-
-/// The facts of `request` the policy reads.
-fn facts(request: &Request<Body>) -> CsrfRequest<'_> {
-    let headers = request.headers();
-    let values = |name| headers.get_all(name).into_iter().map(|v| v.as_bytes());
-    CsrfRequest::new(request.method().as_str().as_bytes())
-        .sec_fetch_site(values("sec-fetch-site"))
-        .origin(values(ORIGIN.as_str()))
-        .host(host_values(request))
-        .scheme(request.uri().scheme_str().map(str::as_bytes))
-        .token_header(values(CsrfToken::HEADER))
-        .content_type(values(CONTENT_TYPE.as_str()))
-}
-
-/// The request's host: its `Host` headers, else its URI's authority (HTTP/2 carries the host as
-/// `:authority`, which the URI holds).
-fn host_values(request: &Request<Body>) -> impl Iterator<Item = &[u8]> {
-    let headers = request
-        .headers()
-        .get_all(HOST)
-        .into_iter()
-        .map(|v| v.as_bytes());
-    let authority = request
-        .uri()
-        .authority()
-        .filter(|_| !request.headers().contains_key(HOST))
-        .map(|authority| authority.as_str().as_bytes());
-    headers.chain(authority)
 }
 
 /// Reads the form body (up to `max` bytes), finds the token in it, and calls `inner` with the
