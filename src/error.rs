@@ -461,6 +461,12 @@ pub enum ConfigError {
         /// The largest accepted, in seconds.
         max: u64,
     },
+    /// An origin for the CSRF policy that is not `scheme://host[:port]` (with at most one
+    /// trailing `/`): a path, a wildcard, `null` or user info.
+    InvalidOrigin {
+        /// The origin given.
+        origin: String,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -482,11 +488,45 @@ impl fmt::Display for ConfigError {
                 f,
                 "clock-skew leeway of {seconds} s is over the limit of {max} s"
             ),
+            Self::InvalidOrigin { origin } => write!(
+                f,
+                "invalid origin {origin:?}: write it as browsers do, scheme://host or \
+                 scheme://host:port, with no path"
+            ),
         }
     }
 }
 
 impl std::error::Error for ConfigError {}
+
+/// Why no CSRF token could be made for a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CsrfError {
+    /// The session could not take the new secret (most often: it would no longer fit its
+    /// cookie).
+    Session(SessionError),
+    /// The operating system's random generator failed.
+    Random,
+}
+
+impl fmt::Display for CsrfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Session(e) => write!(f, "could not store the CSRF secret in the session: {e}"),
+            Self::Random => f.write_str("the operating system's random generator failed"),
+        }
+    }
+}
+
+impl std::error::Error for CsrfError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Session(e) => Some(e),
+            Self::Random => None,
+        }
+    }
+}
 
 /// Why no `Set-Cookie` value could be written.
 #[derive(Debug, Clone, PartialEq, Eq)]

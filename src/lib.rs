@@ -39,7 +39,10 @@
 //! - [`SessionCookie`]: the HTTP cookie layer with no framework. [`SessionCookie::load`] and
 //!   [`SessionCookie::save`] on `http` 1 header maps, [`SessionCookie::load_from`] and
 //!   [`SessionCookie::set_cookie_lines`] on raw bytes and text for any other framework.
-//! - `SessionLayer` and the extractors (feature `axum`).
+//! - [`CsrfPolicy`] and [`CsrfToken`]: cross-site request forgery protection by Fetch
+//!   Metadata, `Origin` and a synchronizer token kept in the session, over plain request
+//!   facts ([`CsrfRequest`]); `CsrfLayer` applies it to axum apps.
+//! - `SessionLayer`, `CsrfLayer` and the extractors (feature `axum`).
 //! - `FastifySealer` and `FastifyMigration` (feature `fastify`): the cookies of Node's
 //!   `@fastify/secure-session`, for a move from Node.
 //!
@@ -93,6 +96,9 @@ mod typed_session;
 // The HTTP cookie layer: no framework.
 mod cookie_layer;
 
+// Cross-site request forgery protection: no framework.
+mod csrf;
+
 // Framework integrations, each behind its feature.
 mod integrations;
 
@@ -108,8 +114,8 @@ pub use self::cookie_layer::{SameSite, SessionCookie, MAX_CHUNKS};
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use self::integrations::axum::{
-    DefaultName, NamedSession, OnSaveError, SessionLayer, SessionName, SessionRejection,
-    SessionService,
+    CsrfLayer, CsrfRejection, CsrfService, DefaultName, NamedSession, OnSaveError,
+    SessionExtractor, SessionLayer, SessionName, SessionRejection, SessionService,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]
@@ -120,10 +126,11 @@ pub use codec::Bincode;
 pub use codec::Json;
 pub use codec::{Codec, DefaultCodec, Postcard};
 pub use cookie_expiry::CookieExpiry;
+pub use csrf::{CsrfCheck, CsrfPolicy, CsrfRefusal, CsrfRequest, CsrfToken};
 pub use envelope::{MAX_NAME_LEN, OVERHEAD};
 pub use error::{
-    CodecError, ConfigError, KeyError, Malformed, OpenError, SealError, SessionError, TooLarge,
-    WriteError,
+    CodecError, ConfigError, CsrfError, KeyError, Malformed, OpenError, SealError, SessionError,
+    TooLarge, WriteError,
 };
 #[cfg(feature = "fastify")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fastify")))]

@@ -17,7 +17,7 @@ use std::task::{Context, Poll};
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
-use http::{Request, StatusCode};
+use http::{Extensions, Request, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tower_layer::Layer;
@@ -29,6 +29,12 @@ use crate::sealer::Sealer;
 use crate::session::Session;
 use crate::session_sealer::SessionSealer;
 use crate::typed_session::TypedSession;
+
+// Cross-site request forgery protection over the session: `CsrfLayer` and the `CsrfToken`
+// extractor.
+mod csrf;
+
+pub use csrf::{CsrfLayer, CsrfRejection, CsrfService};
 
 /// A tower [`Layer`] that gives every request a [`Session`] from its cookie and sends the
 /// cookie back when the session needs it.
@@ -475,9 +481,8 @@ fn codec_type<C: Codec>() -> &'static str {
     &full[start..]
 }
 
-fn sessions_in(parts: &Parts) -> Result<&SessionSet, SessionRejection> {
-    parts
-        .extensions
+fn sessions_in(extensions: &Extensions) -> Result<&SessionSet, SessionRejection> {
+    extensions
         .get::<SessionSet>()
         .ok_or(SessionRejection::Missing {
             name: None,
@@ -557,11 +562,38 @@ impl IntoResponse for SessionRejection {
     }
 }
 
+/// The session extractors, [`Session`] and [`NamedSession`], as the type parameter of a layer
+/// that works on the session one of them gives, such as [`CsrfLayer`]: the layer finds its
+/// session the way that extractor does. Sealed: implemented by this crate's extractors only.
+pub trait SessionExtractor: sealed::Sealed + Send + 'static {
+    /// The codec of the session's entries.
+    type Codec: Codec;
+
+    /// The session this extractor gives for a request with these extensions: the one place
+    /// the extractors and the layers built on them look a session up.
+    #[doc(hidden)]
+    fn session_in(extensions: &Extensions) -> Result<Session<Self::Codec>, SessionRejection>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<C: crate::codec::Codec> Sealed for crate::session::Session<C> {}
+    impl<N, C: crate::codec::Codec> Sealed for super::NamedSession<N, C> {}
+}
+
+impl<C: Codec> SessionExtractor for Session<C> {
+    type Codec = C;
+
+    fn session_in(extensions: &Extensions) -> Result<Self, SessionRejection> {
+        sessions_in(extensions)?.find(None)
+    }
+}
+
 impl<St: Send + Sync, C: Codec> FromRequestParts<St> for Session<C> {
     type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, Self::Rejection> {
-        sessions_in(parts)?.find(None)
+        Self::session_in(&parts.extensions)
     }
 }
 
@@ -667,19 +699,26 @@ impl<N, C: Codec> Deref for NamedSession<N, C> {
     }
 }
 
-impl<St: Send + Sync, N: SessionName, C: Codec> FromRequestParts<St> for NamedSession<N, C> {
-    type Rejection = SessionRejection;
+impl<N: SessionName, C: Codec> SessionExtractor for NamedSession<N, C> {
+    type Codec = C;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, Self::Rejection> {
-        let session = sessions_in(parts)
+    fn session_in(extensions: &Extensions) -> Result<Session<C>, SessionRejection> {
+        sessions_in(extensions)
             .map_err(|_| SessionRejection::Missing {
                 name: Some(N::NAME.to_owned()),
                 codec: codec_type::<C>(),
                 installed: Vec::new(),
             })?
-            .find(Some(N::NAME))?;
+            .find(Some(N::NAME))
+    }
+}
+
+impl<St: Send + Sync, N: SessionName, C: Codec> FromRequestParts<St> for NamedSession<N, C> {
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, Self::Rejection> {
         Ok(Self {
-            session,
+            session: Self::session_in(&parts.extensions)?,
             name: PhantomData,
         })
     }

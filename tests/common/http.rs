@@ -12,10 +12,12 @@ pub async fn send(app: &Router, uri: &str, cookie: Option<&str>) -> Response<Bod
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
     }
-    app.clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap()
+    oneshot(app, request.body(Body::empty()).unwrap()).await
+}
+
+/// Send `request` through `app`.
+pub async fn oneshot(app: &Router, request: Request<Body>) -> Response<Body> {
+    app.clone().oneshot(request).await.unwrap()
 }
 
 /// The response's `Set-Cookie` values.

@@ -12,8 +12,9 @@ mod logs;
 mod profile;
 
 pub use http::{
-    attribute, attributes, one_set_cookie, pair, send, set_cookies, status_text, text, value,
+    attribute, attributes, one_set_cookie, oneshot, pair, send, set_cookies, status_text, text,
+    value,
 };
 pub use keys::{fixed_key, key_a, key_b, named, sealer_at, T0};
-pub use logs::capture_logs;
+pub use logs::{capture_logs, capture_logs_of};
 pub use profile::{sample_profile, Pref, Profile, Role};

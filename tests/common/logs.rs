@@ -46,3 +46,15 @@ pub fn capture_logs<R>(f: impl FnOnce() -> R) -> (R, String) {
     let bytes = CAPTURED.with(|captured| captured.borrow_mut().take().unwrap_or_default());
     (result, String::from_utf8(bytes).unwrap())
 }
+
+/// `future` run to its end on a runtime of this thread, and the log output it produced (see
+/// [`capture_logs`]): for requests sent through a layer in process.
+pub fn capture_logs_of<F: std::future::Future>(future: F) -> (F::Output, String) {
+    capture_logs(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(future)
+    })
+}

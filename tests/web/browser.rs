@@ -1,17 +1,30 @@
-//! A real headless Chromium, driven through chromedriver's W3C WebDriver HTTP API, loads the
-//! counter page three times and sees 1, 2, 3; page scripts cannot see the `HttpOnly` cookie.
+//! A real headless Chromium, driven through chromedriver's W3C WebDriver HTTP API: it loads the
+//! counter page three times and sees 1, 2, 3, and page scripts cannot see the `HttpOnly`
+//! cookie; a page of another origin that posts a form to an app behind `CsrfLayer` is refused,
+//! while the app's own form, with its token, goes through.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/install-browser` installs them).
 //! Without them the test prints a loud SKIPPED message and passes, except under `CI=true`,
 //! where it fails.
 
-use std::net::{SocketAddr, TcpListener as StdListener};
+use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sealed_session::{Key, KeyRing};
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Html;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use sealed_session::{CsrfLayer, CsrfToken, Key, KeyRing, Sealer, Session, SessionLayer};
+use serde::Deserialize;
 use serde_json::{json, Value};
+
+use crate::server::serve;
 
 const BROWSERS: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
 const DRIVERS: &[&str] = &["chromedriver"];
@@ -149,6 +162,33 @@ impl Driver {
             .await
     }
 
+    /// The text of the page's body.
+    async fn page_text(&self) -> Result<String, String> {
+        let text = self
+            .script("return document.body ? document.body.innerText : ''")
+            .await?;
+        Ok(text.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Waits up to 30 s for the page (after a navigation the page itself started) to show
+    /// `wanted`; the text it shows last otherwise.
+    async fn wait_for_text(&self, wanted: &str) -> Result<String, String> {
+        let mut last = String::new();
+        for _ in 0..300 {
+            // Between two pages a script may not run: that is a wait, not a failure.
+            if let Ok(text) = self.page_text().await {
+                if text.contains(wanted) {
+                    return Ok(text);
+                }
+                last = text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!(
+            "the page shows {last:?}, not {wanted:?}, after 30 s"
+        ))
+    }
+
     async fn cookies(&self) -> Result<Value, String> {
         self.call("GET", &self.session_path("/cookie"), None).await
     }
@@ -165,10 +205,7 @@ impl Driver {
 async fn three_visits(driver: &Driver, url: &str) -> Result<(), String> {
     for n in 1..=3 {
         driver.navigate(url).await?;
-        let text = driver
-            .script("return document.body ? document.body.innerText : ''")
-            .await?;
-        let text = text.as_str().unwrap_or_default().to_owned();
+        let text = driver.page_text().await?;
         let wanted = format!(r#"{{"hello":"route requested {n} times in this session"}}"#);
         if !text.contains(&wanted) {
             return Err(format!("visit {n}: page shows {text:?}, wanted {wanted}"));
@@ -196,25 +233,19 @@ async fn three_visits(driver: &Driver, url: &str) -> Result<(), String> {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_counts_one_two_three_and_cannot_read_the_cookie() {
+/// Runs `test` with a Chromium driven through chromedriver, and fails if it fails. Without the
+/// two on PATH it prints a loud SKIPPED message naming `name` and passes, except under
+/// `CI=true`, where it fails.
+async fn with_browser(name: &str, test: impl AsyncFnOnce(&Driver) -> Result<(), String>) {
     let (Some(browser), Some(driver)) = (find_in_path(BROWSERS), find_in_path(DRIVERS)) else {
         let message = "chromium and chromedriver not found in PATH (install Debian's chromium \
                        and chromium-driver, e.g. with .ci/install-browser)";
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("under CI=true the browser test may not be skipped: {message}");
         }
-        eprintln!("\n  *** SKIPPED chromium_counts_one_two_three_and_cannot_read_the_cookie: {message} ***\n");
+        eprintln!("\n  *** SKIPPED {name}: {message} ***\n");
         return;
     };
-
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    let app = crate::counter::app(KeyRing::new(Key::generate()));
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
-
     let profile = std::env::temp_dir().join(format!(
         "sealed-session-chromium-{}-{}",
         std::process::id(),
@@ -223,15 +254,165 @@ async fn chromium_counts_one_two_three_and_cannot_read_the_cookie() {
     std::fs::create_dir_all(&profile).unwrap();
     let outcome = match Driver::start(&driver, &browser, &profile).await {
         Ok(driver) => {
-            let outcome = three_visits(&driver, &url).await;
+            let outcome = test(&driver).await;
             driver.quit().await;
             outcome
         }
         Err(e) => Err(e),
     };
-    server.abort();
     let _ = std::fs::remove_dir_all(&profile);
     if let Err(e) = outcome {
         panic!("{e}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_counts_one_two_three_and_cannot_read_the_cookie() {
+    let server = serve(crate::counter::app(KeyRing::new(Key::generate()))).await;
+    let url = format!("{}/", server.url);
+    with_browser(
+        "chromium_counts_one_two_three_and_cannot_read_the_cookie",
+        async |driver| three_visits(driver, &url).await,
+    )
+    .await;
+}
+
+/// What the app of the CSRF test saw of each `/transfer` request: its `Sec-Fetch-Site` and the
+/// status it answered.
+#[derive(Clone, Default)]
+struct Seen(Arc<Mutex<Vec<(String, StatusCode)>>>);
+
+impl Seen {
+    fn all(&self) -> Vec<(String, StatusCode)> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// The app of the CSRF test: `/form` is a page with a transfer form and the session's token,
+/// `/transfer` counts the transfers it makes, and every `/transfer` request is recorded.
+fn transfer_app(transfers: Arc<AtomicUsize>, seen: Seen) -> Router {
+    #[derive(Deserialize)]
+    struct Transfer {
+        amount: u64,
+        csrf_token: String,
+    }
+    let form = get(|token: CsrfToken| async move {
+        Html(format!(
+            r#"<!doctype html><title>transfer</title><form method="post" action="/transfer">
+               {}<input name="amount" value="5"><button id="send">Send</button></form>"#,
+            token.hidden_input()
+        ))
+    });
+    let transfer = post(
+        move |session: Session, Form(form): Form<Transfer>| async move {
+            // The browser's own cookie jar carried the session whose token the page showed.
+            let checked = CsrfToken::verify(&session, form.csrf_token.as_bytes());
+            let n = transfers.fetch_add(1, Ordering::SeqCst) + 1;
+            format!(
+                "transfer {n} of {} made (token checked: {checked})",
+                form.amount
+            )
+        },
+    );
+    let record = axum::middleware::from_fn(move |request: Request, next: Next| {
+        let seen = seen.clone();
+        async move {
+            let site = request
+                .headers()
+                .get("sec-fetch-site")
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_default();
+            let recorded = request.uri().path() == "/transfer";
+            let response = next.run(request).await;
+            if recorded {
+                seen.0.lock().unwrap().push((site, response.status()));
+            }
+            response
+        }
+    });
+    Router::new()
+        .route("/form", form)
+        .route("/transfer", transfer)
+        .layer(CsrfLayer::default())
+        .layer(SessionLayer::new(Sealer::new(Key::generate())))
+        .layer(record)
+}
+
+/// Waits up to 30 s for the app to have seen `count` transfer requests.
+async fn seen_transfers(seen: &Seen, count: usize) -> Result<Vec<(String, StatusCode)>, String> {
+    for _ in 0..300 {
+        if seen.all().len() >= count {
+            return Ok(seen.all());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!(
+        "the app saw {:?}, not {count} transfer requests",
+        seen.all()
+    ))
+}
+
+async fn forged_and_own_form(
+    driver: &Driver,
+    app: &str,
+    attacker: &str,
+    transfers: &AtomicUsize,
+    seen: &Seen,
+) -> Result<(), String> {
+    // The user has a session with the app (and so a token secret in it)...
+    driver.navigate(&format!("{app}/form")).await?;
+    driver.wait_for_text("Send").await?;
+    // ... and visits another origin, whose page posts a form to the app at once.
+    driver.navigate(&format!("{attacker}/")).await?;
+    let forged = seen_transfers(seen, 1).await?;
+    if forged[0] != ("cross-site".to_owned(), StatusCode::FORBIDDEN) {
+        return Err(format!(
+            "the forged post was not refused as cross-site: {forged:?}"
+        ));
+    }
+    driver.wait_for_text("cross-site request refused").await?;
+    if transfers.load(Ordering::SeqCst) != 0 {
+        return Err("the forged post made a transfer".into());
+    }
+    // The app's own form, with its token, goes through.
+    driver.navigate(&format!("{app}/form")).await?;
+    driver.wait_for_text("Send").await?;
+    driver
+        .script("document.getElementById('send').click()")
+        .await?;
+    driver
+        .wait_for_text("transfer 1 of 5 made (token checked: true)")
+        .await?;
+    let all = seen_transfers(seen, 2).await?;
+    if all[1] != ("same-origin".to_owned(), StatusCode::OK) || all.len() != 2 {
+        return Err(format!(
+            "the app's own form did not go through once: {all:?}"
+        ));
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_is_refused_a_form_posted_from_another_origin_and_sends_the_apps_own() {
+    let transfers = Arc::new(AtomicUsize::new(0));
+    let seen = Seen::default();
+    let app = serve(transfer_app(Arc::clone(&transfers), seen.clone())).await;
+    // Another origin (another host name and port) on the same machine, whose page posts a form
+    // to the app as soon as it loads.
+    let page = format!(
+        r#"<!doctype html><title>win a prize</title>
+           <form id="f" method="post" action="{}/transfer">
+           <input name="amount" value="1000000"><input name="csrf_token" value="guessed"></form>
+           <script>document.getElementById("f").submit()</script>"#,
+        app.url
+    );
+    let attacker = serve(Router::new().route("/", get(move || async move { Html(page) }))).await;
+    let attacker_url = attacker.url.replace("127.0.0.1", "localhost");
+    with_browser(
+        "chromium_is_refused_a_form_posted_from_another_origin_and_sends_the_apps_own",
+        async |driver| {
+            forged_and_own_form(driver, &app.url, &attacker_url, &transfers, &seen).await
+        },
+    )
+    .await;
 }

@@ -36,6 +36,7 @@ mod counter_floor;
 mod login;
 
 mod browser;
+mod csrf;
 mod helpers;
 mod layer;
 mod server;

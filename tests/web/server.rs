@@ -12,8 +12,8 @@ use tokio::task::JoinHandle;
 use common::{key_a, key_b, pair, value};
 
 /// A server for `app` on 127.0.0.1 with a free port. Stopped when the handle drops.
-struct Server {
-    url: String,
+pub struct Server {
+    pub url: String,
     task: JoinHandle<()>,
 }
 
@@ -23,7 +23,7 @@ impl Drop for Server {
     }
 }
 
-async fn serve(app: Router) -> Server {
+pub async fn serve(app: Router) -> Server {
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .unwrap();
@@ -38,7 +38,7 @@ fn counter(keys: &str) -> Router {
     crate::counter::app(KeyRing::from_base64_list(keys).unwrap())
 }
 
-fn client(cookie_store: bool) -> reqwest::Client {
+pub fn client(cookie_store: bool) -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(cookie_store)
         .timeout(Duration::from_secs(10))
