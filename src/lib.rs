@@ -110,12 +110,12 @@ pub use ::http;
 #[cfg(feature = "fastify")]
 mod fastify;
 
-pub use self::cookie_layer::{SameSite, SessionCookie, MAX_CHUNKS};
+pub use self::cookie_layer::{OnSaveError, SameSite, SessionCookie, MAX_CHUNKS};
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use self::integrations::axum::{
-    CsrfLayer, CsrfRejection, CsrfService, DefaultName, NamedSession, OnSaveError,
-    SessionExtractor, SessionLayer, SessionName, SessionRejection, SessionService,
+    CsrfLayer, CsrfRejection, CsrfService, DefaultName, NamedSession, SessionExtractor,
+    SessionLayer, SessionName, SessionRejection, SessionService,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]

@@ -179,27 +179,6 @@ impl<C: Codec> Session<C> {
         }
     }
 
-    /// The state the clones share, type-erased, for a request's extensions.
-    #[cfg(feature = "axum")]
-    pub(crate) fn to_any(&self) -> Arc<dyn std::any::Any + Send + Sync> {
-        Arc::clone(&self.shared) as Arc<dyn std::any::Any + Send + Sync>
-    }
-
-    /// Whether `any` came from [`to_any`](Self::to_any) of a session with this codec.
-    #[cfg(feature = "axum")]
-    pub(crate) fn is_any(any: &(dyn std::any::Any + Send + Sync)) -> bool {
-        any.is::<Shared<C>>()
-    }
-
-    /// The session [`to_any`](Self::to_any) gave `any`, if it has this codec.
-    #[cfg(feature = "axum")]
-    pub(crate) fn from_any(any: &Arc<dyn std::any::Any + Send + Sync>) -> Option<Self> {
-        Arc::clone(any)
-            .downcast::<Shared<C>>()
-            .ok()
-            .map(|shared| Self { shared })
-    }
-
     fn lock(&self) -> MutexGuard<'_, State> {
         // A handler that panicked while holding the lock left the map whole (every change is
         // one map operation), so the state is still usable.

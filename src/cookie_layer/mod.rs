@@ -4,9 +4,13 @@
 
 mod chunk;
 mod cookie_header;
+mod request_session;
 mod session_cookie;
 mod set_cookie;
 
 pub use chunk::MAX_CHUNKS;
+pub(crate) use cookie_header::cookie_headers;
+pub use request_session::OnSaveError;
+pub(crate) use request_session::{LayerConfig, RequestSession, Saved, Validator};
 pub use session_cookie::SessionCookie;
 pub use set_cookie::SameSite;

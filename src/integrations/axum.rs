@@ -1,8 +1,10 @@
 //! axum (and any tower HTTP service): [`SessionLayer`] and the [`Session`] extractors.
 //!
-//! The layer opens the session cookie before the handler runs (a missing or bad cookie gives a
-//! fresh, empty session) and writes `Set-Cookie` after it, only when the session needs it. All
-//! cookie work is [`SessionCookie`]'s; this file only wires it into tower and axum.
+//! The layer gives each request a session that the first extractor asking for it opens from
+//! the cookie (a missing or bad cookie gives a fresh, empty session), and writes `Set-Cookie`
+//! after the handler, only when the session was opened and needs it. Opening, validating and
+//! saving are the core's (`RequestSession`), cookie work is [`SessionCookie`]'s; this file
+//! only wires them into tower and axum.
 
 use std::any::Any;
 use std::convert::Infallible;
@@ -14,7 +16,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 use http::{Extensions, Request, StatusCode};
@@ -24,7 +26,9 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::codec::{Codec, DefaultCodec};
-use crate::cookie_layer::SessionCookie;
+use crate::cookie_layer::{
+    cookie_headers, LayerConfig, OnSaveError, RequestSession, Saved, SessionCookie, Validator,
+};
 use crate::sealer::Sealer;
 use crate::session::Session;
 use crate::session_sealer::SessionSealer;
@@ -38,6 +42,12 @@ pub use csrf::{CsrfLayer, CsrfRejection, CsrfService};
 
 /// A tower [`Layer`] that gives every request a [`Session`] from its cookie and sends the
 /// cookie back when the session needs it.
+///
+/// The cookie is opened when a handler (or a layer inside this one) first asks for the session,
+/// not before: a request that never does costs no cookie parsing, no cipher and no validator
+/// call, and its response carries no `Set-Cookie`. Such a request does not refresh the
+/// session's idle deadline either, nor re-seal it under the newest key; the next one that
+/// touches the session does.
 ///
 /// # Example
 /// ```
@@ -62,28 +72,6 @@ pub struct SessionLayer<S: SessionSealer = Sealer> {
     cookie: SessionCookie<S>,
     validator: Option<Validator<S::Codec>>,
     on_save_error: OnSaveError,
-}
-
-/// An app's check of a session that opened; see [`SessionLayer::validator`].
-type Validator<C> =
-    Arc<dyn Fn(Session<C>) -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
-
-/// What [`SessionLayer`] does when a session cannot be saved: most often a session whose
-/// cookie would be over 4096 bytes without chunking
-/// ([`SessionCookie::chunked`](crate::SessionCookie::chunked)). The error, naming the
-/// size and the limit, is logged at `error` level either way; a session is never dropped
-/// silently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum OnSaveError {
-    /// The response goes out as the handler made it, without a new session cookie. The
-    /// browser keeps the cookie it had, so the changes made in this request are lost. The
-    /// default.
-    #[default]
-    SendWithoutCookie,
-    /// The response is replaced by an empty `500 Internal Server Error`, so the client sees
-    /// that the request did not complete.
-    ServerError,
 }
 
 impl<S: SessionSealer> SessionLayer<S> {
@@ -117,9 +105,11 @@ impl<S: SessionSealer> SessionLayer<S> {
     /// This is revocation without server-side session storage: keep a small per-user stamp in
     /// the app's own database (changed on password change, "log out everywhere", account
     /// lock), copy it into the session at login, and compare the two here. Sessions with no
-    /// user in them can be let through without a lookup. The check runs once per request that
-    /// carries a session, so it should be cheap (an indexed lookup, or a cache in front of
-    /// one). What to answer when the database cannot be reached is the app's choice: `false`
+    /// user in them can be let through without a lookup. The check runs at most once per
+    /// request, and only for a request that asks for its session (an extractor, or a
+    /// [`CsrfLayer`](crate::CsrfLayer) checking a token) and brought one: routes that never
+    /// touch the session (static files, health checks) cost no lookup. It should be cheap (an
+    /// indexed lookup, or a cache in front of one). What to answer when the database cannot be reached is the app's choice: `false`
     /// fails closed.
     ///
     /// [`Sealer::invalidate_before`](crate::Sealer::invalidate_before) ends every session
@@ -186,8 +176,8 @@ impl<S: SessionSealer, I> Layer<I> for SessionLayer<S> {
     fn layer(&self, inner: I) -> Self::Service {
         SessionService {
             inner,
-            shared: Arc::new(Shared {
-                name: Arc::from(self.cookie.name()),
+            name: Arc::from(self.cookie.name()),
+            config: Arc::new(LayerConfig {
                 cookie: self.cookie.clone(),
                 validator: self.validator.clone(),
                 on_save_error: self.on_save_error,
@@ -199,24 +189,19 @@ impl<S: SessionSealer, I> Layer<I> for SessionLayer<S> {
 /// The service [`SessionLayer`] wraps around an inner service.
 pub struct SessionService<I, S: SessionSealer> {
     inner: I,
-    shared: Arc<Shared<S>>,
-}
-
-/// What every request of a [`SessionService`] reads: shared, so that a request costs one
-/// reference count, not a copy of the sealer and the cookie attributes.
-struct Shared<S: SessionSealer> {
-    cookie: SessionCookie<S>,
     /// The cookie name, for the request's [`SessionSet`].
     name: Arc<str>,
-    validator: Option<Validator<S::Codec>>,
-    on_save_error: OnSaveError,
+    /// What every request reads: shared, so that a request costs one reference count, not a
+    /// copy of the sealer and the cookie attributes.
+    config: Arc<LayerConfig<S>>,
 }
 
 impl<I: Clone, S: SessionSealer> Clone for SessionService<I, S> {
     fn clone(&self) -> Self {
         Self {
             inner: self.inner.clone(),
-            shared: Arc::clone(&self.shared),
+            name: Arc::clone(&self.name),
+            config: Arc::clone(&self.config),
         }
     }
 }
@@ -224,24 +209,22 @@ impl<I: Clone, S: SessionSealer> Clone for SessionService<I, S> {
 impl<I, S: SessionSealer> fmt::Debug for SessionService<I, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionService")
-            .field("cookie", &self.shared.cookie)
-            .field("validator", &self.shared.validator.is_some())
-            .field("on_save_error", &self.shared.on_save_error)
+            .field("cookie", &self.config.cookie)
+            .field("validator", &self.config.validator.is_some())
+            .field("on_save_error", &self.config.on_save_error)
             .finish_non_exhaustive()
     }
 }
 
 impl<I, S, ReqBody, ResBody> Service<Request<ReqBody>> for SessionService<I, S>
 where
-    I: Service<Request<ReqBody>, Response = http::Response<ResBody>> + Clone + Send + 'static,
-    I::Future: Send,
+    I: Service<Request<ReqBody>, Response = http::Response<ResBody>>,
     S: SessionSealer,
-    ReqBody: Send + 'static,
     ResBody: Default,
 {
     type Response = http::Response<ResBody>;
     type Error = I::Error;
-    type Future = SessionFuture<I::Future, S, ResBody, I::Error>;
+    type Future = SessionFuture<I::Future, S>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -251,70 +234,35 @@ where
         if request
             .extensions()
             .get::<SessionSet>()
-            .is_some_and(|set| set.iter().any(|e| e.name == self.shared.name))
+            .is_some_and(|set| set.iter().any(|e| e.name == self.name))
         {
             // An outer layer already handles this cookie (the layer was applied twice, say
             // on a router and on a nested one): it alone reads and writes it.
             return SessionFuture {
-                kind: Kind::Pass {
-                    fut: self.inner.call(request),
-                },
+                fut: self.inner.call(request),
+                save: None,
             };
         }
-        let session = self.shared.cookie.load(request.headers());
-
-        match &self.shared.validator {
-            // Only a session that opened from a cookie has anything to validate.
-            Some(validate) if session.created_at().is_some() => {
-                // The inner service is called after the validator's future: that call needs a
-                // service of its own, the one made ready; a fresh clone stays for next time.
-                let fresh = self.inner.clone();
-                let mut inner = std::mem::replace(&mut self.inner, fresh);
-                let validate = Arc::clone(validate);
-                let shared = Arc::clone(&self.shared);
-                SessionFuture {
-                    kind: Kind::Boxed {
-                        fut: Box::pin(async move {
-                            let session = if validate(session.clone()).await {
-                                session
-                            } else {
-                                tracing::info!(
-                                    cookie = shared.cookie.name(),
-                                    "session rejected by the validator; new session"
-                                );
-                                shared.cookie.refuse(&session)
-                            };
-                            install(&mut request, &shared, &session);
-                            let response = inner.call(request).await?;
-                            Ok(save_session(&shared, &session, response))
-                        }),
-                    },
-                }
-            }
-            _ => {
-                install(&mut request, &self.shared, &session);
-                SessionFuture {
-                    kind: Kind::Save {
-                        // Called now, on the service `poll_ready` made ready: no clone needed.
-                        fut: self.inner.call(request),
-                        save: Some((Arc::clone(&self.shared), session)),
-                    },
-                }
-            }
+        // Opened by the first extractor that asks for it, if any does.
+        let session = Arc::new(RequestSession::new(&self.config));
+        install(&mut request, &self.name, &session);
+        SessionFuture {
+            fut: self.inner.call(request),
+            save: Some((Arc::clone(&self.config), session)),
         }
     }
 }
 
-/// Puts the layer's session in the request's [`SessionSet`], for the extractors.
-fn install<S: SessionSealer, B>(
+/// Puts the request's session in its [`SessionSet`], for the extractors.
+fn install<C: Codec, B>(
     request: &mut Request<B>,
-    shared: &Arc<Shared<S>>,
-    session: &Session<S::Codec>,
+    name: &Arc<str>,
+    session: &Arc<RequestSession<C>>,
 ) {
     let entry = SetEntry {
-        name: Arc::clone(&shared.name),
-        codec: codec_type::<S::Codec>,
-        session: session.to_any(),
+        name: Arc::clone(name),
+        codec: codec_type::<C>,
+        session: Arc::clone(session) as Arc<dyn Any + Send + Sync>,
     };
     let extensions = request.extensions_mut();
     match extensions.get_mut::<SessionSet>() {
@@ -328,73 +276,44 @@ fn install<S: SessionSealer, B>(
     }
 }
 
-/// Adds the session's `Set-Cookie` values to the response, or answers what
-/// [`OnSaveError`] says when the session cannot be saved.
+/// The response with the session's `Set-Cookie` values added, or what [`OnSaveError`] says
+/// when the session cannot be saved.
 fn save_session<S: SessionSealer, B: Default>(
-    shared: &Shared<S>,
-    session: &Session<S::Codec>,
+    config: &LayerConfig<S>,
+    session: &RequestSession<S::Codec>,
     mut response: http::Response<B>,
 ) -> http::Response<B> {
-    let cookie = &shared.cookie;
-    match cookie.set_cookies(session) {
-        Ok(values) => values.append_to(response.headers_mut()),
-        Err(e) => {
-            tracing::error!(
-                cookie = cookie.name(),
-                error = %e,
-                answer = ?shared.on_save_error,
-                "session not saved"
-            );
-            if shared.on_save_error == OnSaveError::ServerError {
-                let mut failed = http::Response::new(B::default());
-                *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-                return failed;
-            }
+    match config.save(session) {
+        Saved::Nothing | Saved::Failed(OnSaveError::SendWithoutCookie) => {}
+        Saved::Cookies(values) => values.append_to(response.headers_mut()),
+        Saved::Failed(_) => {
+            let mut failed = http::Response::new(B::default());
+            *failed.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            return failed;
         }
     }
     response
 }
 
-/// A boxed response future, for the requests whose session a validator checks first.
-type BoxedResponse<B, E> = Pin<Box<dyn Future<Output = Result<http::Response<B>, E>> + Send>>;
-
 pin_project_lite::pin_project! {
     /// The response future of [`SessionService`]: the inner service's response, with the
     /// session's `Set-Cookie` values added when it is ready.
-    pub struct SessionFuture<F, S: SessionSealer, B, E> {
+    pub struct SessionFuture<F, S: SessionSealer> {
         #[pin]
-        kind: Kind<F, S, B, E>,
+        fut: F,
+        // Taken once, when the response is ready; `None` when an outer layer handles the
+        // cookie.
+        save: Option<(Arc<LayerConfig<S>>, Arc<RequestSession<S::Codec>>)>,
     }
 }
 
-pin_project_lite::pin_project! {
-    #[project = KindProj]
-    enum Kind<F, S: SessionSealer, B, E> {
-        // An outer layer handles the cookie: the inner response as it is.
-        Pass {
-            #[pin]
-            fut: F,
-        },
-        // The inner response, then the session saved into it (taken once, when it is ready).
-        Save {
-            #[pin]
-            fut: F,
-            save: Option<(Arc<Shared<S>>, Session<S::Codec>)>,
-        },
-        // A validator checks the session before the inner service runs.
-        Boxed {
-            fut: BoxedResponse<B, E>,
-        },
-    }
-}
-
-impl<F, S: SessionSealer, B, E> fmt::Debug for SessionFuture<F, S, B, E> {
+impl<F, S: SessionSealer> fmt::Debug for SessionFuture<F, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionFuture").finish_non_exhaustive()
     }
 }
 
-impl<F, S, B, E> Future for SessionFuture<F, S, B, E>
+impl<F, S, B, E> Future for SessionFuture<F, S>
 where
     F: Future<Output = Result<http::Response<B>, E>>,
     S: SessionSealer,
@@ -403,24 +322,15 @@ where
     type Output = Result<http::Response<B>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().kind.project() {
-            KindProj::Pass { fut } => fut.poll(cx),
-            KindProj::Save { fut, save } => {
-                let response = match fut.poll(cx) {
-                    Poll::Ready(Ok(response)) => response,
-                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                    Poll::Pending => return Poll::Pending,
-                };
-                match save.take() {
-                    Some((shared, session)) => {
-                        Poll::Ready(Ok(save_session(&shared, &session, response)))
-                    }
-                    // Polled again after it answered: the response went out with its cookie.
-                    None => Poll::Ready(Ok(response)),
-                }
-            }
-            KindProj::Boxed { fut } => fut.as_mut().poll(cx),
-        }
+        let this = self.project();
+        let response = match this.fut.poll(cx) {
+            Poll::Ready(Ok(response)) => response,
+            other => return other,
+        };
+        Poll::Ready(Ok(match this.save.take() {
+            Some((config, session)) => save_session(&config, &session, response),
+            None => response,
+        }))
     }
 }
 
@@ -439,7 +349,7 @@ struct SetEntry {
     name: Arc<str>,
     /// The codec's type name, worked out only for an error message (a per-request cost else).
     codec: fn() -> &'static str,
-    /// The shared state of a `Session<C>` for the layer's codec `C` (`Session::to_any`).
+    /// The layer's `RequestSession<C>`, for its codec `C`.
     session: Arc<dyn Any + Send + Sync>,
 }
 
@@ -448,9 +358,12 @@ impl SessionSet {
         self.first.iter().chain(&self.rest)
     }
 
-    fn find<C: Codec>(&self, name: Option<&str>) -> Result<Session<C>, SessionRejection> {
+    fn find<C: Codec>(
+        &self,
+        name: Option<&str>,
+    ) -> Result<Arc<RequestSession<C>>, SessionRejection> {
         let mut matching = self.iter().filter(|entry| {
-            name.is_none_or(|name| *entry.name == *name) && Session::<C>::is_any(&*entry.session)
+            name.is_none_or(|name| *entry.name == *name) && entry.session.is::<RequestSession<C>>()
         });
         let first = matching.next();
         if name.is_none() && matching.next().is_some() {
@@ -459,7 +372,7 @@ impl SessionSet {
             });
         }
         first
-            .and_then(|entry| Session::<C>::from_any(&entry.session))
+            .and_then(|entry| Arc::clone(&entry.session).downcast().ok())
             .ok_or_else(|| SessionRejection::Missing {
                 name: name.map(str::to_owned),
                 codec: codec_type::<C>(),
@@ -569,10 +482,27 @@ pub trait SessionExtractor: sealed::Sealed + Send + 'static {
     /// The codec of the session's entries.
     type Codec: Codec;
 
-    /// The session this extractor gives for a request with these extensions: the one place
-    /// the extractors and the layers built on them look a session up.
+    /// The request's session this extractor gives, not opened yet: the one place the
+    /// extractors and the layers built on them look a session up.
     #[doc(hidden)]
-    fn session_in(extensions: &Extensions) -> Result<Session<Self::Codec>, SessionRejection>;
+    fn request_session(
+        extensions: &Extensions,
+    ) -> Result<Arc<RequestSession<Self::Codec>>, SessionRejection>;
+}
+
+/// The session extractor `E` gives for a request with these extensions and headers, opened
+/// (and validated) now if nothing opened it before.
+pub(crate) async fn session_of<E: SessionExtractor>(
+    extensions: &Extensions,
+    headers: &http::HeaderMap,
+) -> Result<Session<E::Codec>, SessionRejection> {
+    let request = E::request_session(extensions)?;
+    Ok(request.session(|| cookie_headers(headers)).await)
+}
+
+/// `Some` when the request brought a session that opened (and passed the validator).
+fn if_opened<C: Codec>(session: Session<C>) -> Option<Session<C>> {
+    session.created_at().is_some().then_some(session)
 }
 
 mod sealed {
@@ -584,7 +514,9 @@ mod sealed {
 impl<C: Codec> SessionExtractor for Session<C> {
     type Codec = C;
 
-    fn session_in(extensions: &Extensions) -> Result<Self, SessionRejection> {
+    fn request_session(
+        extensions: &Extensions,
+    ) -> Result<Arc<RequestSession<C>>, SessionRejection> {
         sessions_in(extensions)?.find(None)
     }
 }
@@ -593,7 +525,22 @@ impl<St: Send + Sync, C: Codec> FromRequestParts<St> for Session<C> {
     type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, Self::Rejection> {
-        Self::session_in(&parts.extensions)
+        session_of::<Self>(&parts.extensions, &parts.headers).await
+    }
+}
+
+/// `Some` only when the request brought a session that opened and passed the validator: a
+/// handler can tell a signed-in visitor from a new one without looking at the entries.
+impl<St: Send + Sync, C: Codec> OptionalFromRequestParts<St> for Session<C> {
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &St,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(if_opened(
+            session_of::<Self>(&parts.extensions, &parts.headers).await?,
+        ))
     }
 }
 
@@ -605,10 +552,28 @@ where
 {
     type Rejection = SessionRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, Self::Rejection> {
-        Session::<C>::from_request_parts(parts, state)
-            .await
-            .map(TypedSession::new)
+    async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, Self::Rejection> {
+        let session = session_of::<Session<C>>(&parts.extensions, &parts.headers).await?;
+        Ok(TypedSession::new(session))
+    }
+}
+
+/// `Some` only when the request brought a session that opened and passed the validator (its
+/// value may still be unset: [`TypedSession::get`] says).
+impl<St, T, C> OptionalFromRequestParts<St> for TypedSession<T, C>
+where
+    St: Send + Sync,
+    T: Serialize + DeserializeOwned,
+    C: Codec,
+{
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &St,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        let session = session_of::<Session<C>>(&parts.extensions, &parts.headers).await?;
+        Ok(if_opened(session).map(TypedSession::new))
     }
 }
 
@@ -702,7 +667,9 @@ impl<N, C: Codec> Deref for NamedSession<N, C> {
 impl<N: SessionName, C: Codec> SessionExtractor for NamedSession<N, C> {
     type Codec = C;
 
-    fn session_in(extensions: &Extensions) -> Result<Session<C>, SessionRejection> {
+    fn request_session(
+        extensions: &Extensions,
+    ) -> Result<Arc<RequestSession<C>>, SessionRejection> {
         sessions_in(extensions)
             .map_err(|_| SessionRejection::Missing {
                 name: Some(N::NAME.to_owned()),
@@ -718,9 +685,28 @@ impl<St: Send + Sync, N: SessionName, C: Codec> FromRequestParts<St> for NamedSe
 
     async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, Self::Rejection> {
         Ok(Self {
-            session: Self::session_in(&parts.extensions)?,
+            session: session_of::<Self>(&parts.extensions, &parts.headers).await?,
             name: PhantomData,
         })
+    }
+}
+
+/// `Some` only when the request brought a session of this name that opened and passed the
+/// validator.
+impl<St: Send + Sync, N: SessionName, C: Codec> OptionalFromRequestParts<St>
+    for NamedSession<N, C>
+{
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &St,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        let session = session_of::<Self>(&parts.extensions, &parts.headers).await?;
+        Ok(if_opened(session).map(|session| Self {
+            session,
+            name: PhantomData,
+        }))
     }
 }
 

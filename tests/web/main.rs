@@ -39,4 +39,5 @@ mod browser;
 mod csrf;
 mod helpers;
 mod layer;
+mod lazy;
 mod server;

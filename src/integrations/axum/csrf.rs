@@ -15,11 +15,12 @@ use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
 use http::header::{CONTENT_LENGTH, ORIGIN};
 use http::request::Parts;
-use http::{Extensions, HeaderMap, Request, StatusCode};
+use http::{HeaderMap, Request, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::{SessionExtractor, SessionRejection};
+use super::{session_of, SessionExtractor, SessionRejection};
+use crate::cookie_layer::{cookie_headers, RequestSession};
 use crate::csrf::{CsrfCheck, CsrfPolicy, CsrfRefusal, CsrfRequest, CsrfToken};
 use crate::error::CsrfError;
 use crate::session::Session;
@@ -176,13 +177,6 @@ impl<I, S> fmt::Debug for CsrfService<I, S> {
     }
 }
 
-/// What the service does with a request once the policy has spoken.
-enum Next {
-    Call,
-    Answer(Response),
-    ReadForm,
-}
-
 impl<I, S> Service<Request<Body>> for CsrfService<I, S>
 where
     I: Service<Request<Body>> + Clone + Send + 'static,
@@ -199,38 +193,67 @@ where
     }
 
     fn call(&mut self, mut request: Request<Body>) -> Self::Future {
-        let session = match S::session_in(request.extensions()) {
+        // Found now, so that an app missing its session layer fails on every request; opened
+        // only if a token must be checked.
+        let session = match S::request_session(request.extensions()) {
             Ok(session) => session,
             Err(e) => return CsrfFuture::answer(CsrfRejection::Session(e).into_response()),
         };
         request.extensions_mut().insert(CsrfContext {
             token: token_for::<S>,
         });
-        let next = match self.config.policy.check(&CsrfRequest::from_http(&request)) {
-            CsrfCheck::Allow => Next::Call,
-            CsrfCheck::Refuse(refusal) => Next::Answer(refuse(refusal, request.headers())),
-            CsrfCheck::VerifyToken(token) if CsrfToken::verify(&session, token) => Next::Call,
-            CsrfCheck::VerifyToken(_) => {
-                Next::Answer(refuse(CsrfRefusal::InvalidToken, request.headers()))
+        let check = match self.config.policy.check(&CsrfRequest::from_http(&request)) {
+            CsrfCheck::Allow => return CsrfFuture::call(self.inner.call(request)),
+            CsrfCheck::Refuse(refusal) => {
+                return CsrfFuture::answer(refuse(refusal, request.headers()))
             }
-            CsrfCheck::VerifyForm => Next::ReadForm,
+            CsrfCheck::VerifyToken(token) => Token::Header(token.to_vec()),
+            CsrfCheck::VerifyForm => Token::Form(self.config.max_form_len),
         };
-        match next {
-            Next::Call => CsrfFuture::call(self.inner.call(request)),
-            Next::Answer(response) => CsrfFuture::answer(response),
-            Next::ReadForm => {
-                // The inner service is called after the body is read: that call needs a
-                // service of its own, the one made ready; a fresh clone stays for next time.
-                let fresh = self.inner.clone();
-                let inner = std::mem::replace(&mut self.inner, fresh);
-                let max = self.config.max_form_len;
-                CsrfFuture {
-                    kind: Kind::Boxed {
-                        fut: Box::pin(check_form(inner, request, session, max)),
-                    },
-                }
-            }
+        // The inner service is called after the session is opened (and the body read): that
+        // call needs a service of its own, the one made ready; a fresh clone stays for next
+        // time.
+        let fresh = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, fresh);
+        CsrfFuture {
+            kind: Kind::Boxed {
+                fut: Box::pin(check_token(inner, request, session, check)),
+            },
         }
+    }
+}
+
+/// Where the token to check is.
+enum Token {
+    /// The header's value.
+    Header(Vec<u8>),
+    /// In the form body, read up to this many bytes.
+    Form(usize),
+}
+
+/// Opens the request's session, checks the token against it, and calls `inner` if it is the
+/// session's.
+async fn check_token<I, C>(
+    mut inner: I,
+    request: Request<Body>,
+    session: Arc<RequestSession<C>>,
+    token: Token,
+) -> Result<Response, I::Error>
+where
+    I: Service<Request<Body>>,
+    I::Response: IntoResponse,
+    C: crate::codec::Codec,
+{
+    // Taken apart so that what is held across the awaits is `Sync`, as a `Send` future needs.
+    let (parts, body) = request.into_parts();
+    let session = session.session(|| cookie_headers(&parts.headers)).await;
+    match token {
+        Token::Header(token) if CsrfToken::verify(&session, &token) => {
+            let request = Request::from_parts(parts, body);
+            inner.call(request).await.map(IntoResponse::into_response)
+        }
+        Token::Header(_) => Ok(refuse(CsrfRefusal::InvalidToken, &parts.headers)),
+        Token::Form(max) => check_form(inner, parts, body, session, max).await,
     }
 }
 
@@ -238,7 +261,8 @@ where
 /// request and its whole body if the token is the session's.
 async fn check_form<I, C>(
     mut inner: I,
-    request: Request<Body>,
+    parts: Parts,
+    body: Body,
     session: Session<C>,
     max: usize,
 ) -> Result<Response, I::Error>
@@ -247,7 +271,6 @@ where
     I::Response: IntoResponse,
     C: crate::codec::Codec,
 {
-    let (parts, body) = request.into_parts();
     let body = match read_body(body, &parts.headers, max).await {
         Ok(body) => body,
         Err(BodyRead::TooLarge) => {
@@ -316,13 +339,20 @@ fn refuse(refusal: CsrfRefusal, headers: &HeaderMap) -> Response {
 /// layer's session (the same lookup the layer made).
 #[derive(Clone, Copy)]
 struct CsrfContext {
-    token: fn(&Extensions) -> Result<CsrfToken, CsrfRejection>,
+    token: fn(&Parts) -> TokenFuture<'_>,
 }
 
-fn token_for<S: SessionExtractor>(extensions: &Extensions) -> Result<CsrfToken, CsrfRejection> {
-    let session = S::session_in(extensions).map_err(CsrfRejection::Session)?;
-    CsrfToken::for_session(&session).map_err(CsrfRejection::Token)
+fn token_for<S: SessionExtractor>(parts: &Parts) -> TokenFuture<'_> {
+    Box::pin(async move {
+        let session = session_of::<S>(&parts.extensions, &parts.headers)
+            .await
+            .map_err(CsrfRejection::Session)?;
+        CsrfToken::for_session(&session).map_err(CsrfRejection::Token)
+    })
 }
+
+/// The token of a request's session, once the session is opened.
+type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<CsrfToken, CsrfRejection>> + Send + 'a>>;
 
 /// The token of the request's session, made if the session has none yet (the session's cookie
 /// is then sent with the response). Needs [`CsrfLayer`], which says which session.
@@ -336,7 +366,7 @@ impl<St: Send + Sync> FromRequestParts<St> for CsrfToken {
             .get::<CsrfContext>()
             .copied()
             .ok_or(CsrfRejection::MissingLayer)?;
-        (context.token)(&parts.extensions)
+        (context.token)(parts).await
     }
 }
 
