@@ -253,6 +253,39 @@ impl<C: Codec> Session<C> {
         })?
     }
 
+    /// Change the value under `key` in place, starting from `T::default()` if there is none,
+    /// store it, and return it. An error if what is stored does not decode as `T`, or if the
+    /// new value cannot be stored (the session then keeps the old one).
+    ///
+    /// ```
+    /// let session: sealed_session::Session = Default::default();
+    /// assert_eq!(session.update("visits", |n: &mut u64| *n += 1)?, 1);
+    /// assert_eq!(session.update("visits", |n: &mut u64| *n += 1)?, 2);
+    /// # Ok::<(), sealed_session::SessionError>(())
+    /// ```
+    pub fn update<T>(&self, key: &str, f: impl FnOnce(&mut T)) -> Result<T, SessionError>
+    where
+        T: Serialize + DeserializeOwned + Default,
+    {
+        self.update_or(key, T::default(), f)
+    }
+
+    /// [`update`](Self::update), starting from `initial` when there is no value.
+    pub fn update_or<T>(
+        &self,
+        key: &str,
+        initial: T,
+        f: impl FnOnce(&mut T),
+    ) -> Result<T, SessionError>
+    where
+        T: Serialize + DeserializeOwned,
+    {
+        let mut value = self.get(key)?.unwrap_or(initial);
+        f(&mut value);
+        self.insert(key, &value)?;
+        Ok(value)
+    }
+
     /// Remove the value under `key` and decode it: for values read once, like flash
     /// messages. On a decode error the value is still removed.
     pub fn take<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, CodecError> {
@@ -419,6 +452,35 @@ impl<C: Codec> Session<C> {
         let state = self.lock();
         let now = state.request_time.unwrap_or_else(now);
         f(state.write_plan(now), now, state.request_chunks)
+    }
+}
+
+/// Untyped access, for a session of the [`Json`](crate::Json) codec: any value as a
+/// `serde_json::Value`, whatever type stored it (a binary codec does not say what its bytes
+/// are, so this is for JSON sessions only; with one, `get::<serde_json::Value>` is the same).
+///
+/// ```
+/// use sealed_session::{Json, Session};
+/// use serde_json::json;
+///
+/// let session = Session::new(Json);
+/// session.insert("cart", vec![3u32, 5])?;
+/// assert_eq!(session.get_value("cart")?, Some(json!([3, 5])));
+/// session.insert_value("theme", json!({ "dark": true }))?;
+/// assert_eq!(session.get::<serde_json::Value>("theme")?, Some(json!({ "dark": true })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "json")]
+#[cfg_attr(docsrs, doc(cfg(feature = "json")))]
+impl Session<crate::codec::Json> {
+    /// The value under `key`, as JSON.
+    pub fn get_value(&self, key: &str) -> Result<Option<serde_json::Value>, CodecError> {
+        self.get(key)
+    }
+
+    /// Store a JSON value under `key` (see [`insert`](Self::insert)).
+    pub fn insert_value(&self, key: &str, value: serde_json::Value) -> Result<(), SessionError> {
+        self.insert(key, value)
     }
 }
 
@@ -667,6 +729,23 @@ mod tests {
         );
         assert!(!session.contains_key("flash"));
         assert_eq!(session.take::<String>("flash").unwrap(), None);
+    }
+
+    #[test]
+    fn update_or_starts_from_its_initial_value_and_a_type_mismatch_changes_nothing() {
+        let session: Session = Session::default();
+        let cart = session
+            .update_or("cart", vec![1u32], |cart| cart.push(2))
+            .unwrap();
+        assert_eq!(cart, [1, 2]);
+        assert_eq!(session.get::<Vec<u32>>("cart").unwrap(), Some(vec![1, 2]));
+        session.insert("name", "ada").unwrap();
+        let before = session.get::<String>("name").unwrap();
+        assert!(matches!(
+            session.update("name", |n: &mut u64| *n += 1),
+            Err(SessionError::Codec(_))
+        ));
+        assert_eq!(session.get::<String>("name").unwrap(), before);
     }
 
     #[test]
