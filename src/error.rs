@@ -467,6 +467,11 @@ pub enum ConfigError {
         /// The origin given.
         origin: String,
     },
+    /// A host for `CsrfPolicy::allowed_host` that is not a host with an optional port.
+    InvalidHost {
+        /// The host given.
+        host: String,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -492,6 +497,10 @@ impl fmt::Display for ConfigError {
                 f,
                 "invalid origin {origin:?}: write it as browsers do, scheme://host or \
                  scheme://host:port, with no path"
+            ),
+            Self::InvalidHost { host } => write!(
+                f,
+                "invalid host {host:?}: write it as a Host header does, host or host:port"
             ),
         }
     }

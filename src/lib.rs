@@ -85,6 +85,7 @@ mod cookie_expiry;
 mod entries;
 mod envelope;
 mod error;
+mod flash;
 mod key;
 mod keyring;
 mod scratch;
@@ -115,7 +116,7 @@ pub use self::cookie_layer::{OnSaveError, SameSite, SessionCookie, MAX_CHUNKS};
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use self::integrations::axum::{
     CsrfLayer, CsrfRejection, CsrfService, DefaultName, NamedSession, SessionExtractor,
-    SessionLayer, SessionName, SessionRejection, SessionService,
+    SessionFuture, SessionLayer, SessionName, SessionRejection, SessionService,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]
@@ -137,6 +138,7 @@ pub use error::{
 pub use fastify::{
     FastifyMigration, FastifySealer, FASTIFY_DEFAULT_EXPIRY, FASTIFY_DEFAULT_SALT, FASTIFY_TS_FIELD,
 };
+pub use flash::{Flash, FlashMessage, Level};
 pub use key::{DeriveParams, Key, KeyId, KEY_LEN, MIN_SECRET_LEN, SALT_LEN};
 pub use keyring::KeyRing;
 pub use sealer::{

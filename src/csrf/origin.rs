@@ -31,6 +31,13 @@ pub(crate) struct HostParts<'a> {
     port: Option<u16>,
 }
 
+impl HostParts<'_> {
+    /// The host in lower case, and the port.
+    pub(crate) fn into_owned(self) -> (Vec<u8>, Option<u16>) {
+        (self.host.to_ascii_lowercase(), self.port)
+    }
+}
+
 impl<'a> OriginParts<'a> {
     /// `value` as an origin, or `None` if it is not one (which `null` is not either).
     pub(crate) fn parse(value: &'a [u8]) -> Option<Self> {
@@ -108,7 +115,7 @@ impl Origin {
         })
     }
 
-    fn parts(&self) -> OriginParts<'_> {
+    pub(crate) fn parts(&self) -> OriginParts<'_> {
         OriginParts {
             scheme: self.scheme.as_bytes(),
             host: self.host.as_bytes(),

@@ -64,6 +64,9 @@ pub struct CsrfPolicy {
     trusted: Vec<Origin>,
     app_origin: Option<Origin>,
     allow_same_site: bool,
+    /// Hosts (lower case) and, where given, ports that unsafe requests may be addressed to;
+    /// empty: any.
+    allowed_hosts: Vec<(Vec<u8>, Option<u16>)>,
 }
 
 impl CsrfPolicy {
@@ -109,6 +112,46 @@ impl CsrfPolicy {
         Ok(self)
     }
 
+    /// A host the application serves (`app.example.com`, or with a port,
+    /// `localhost:3000`): once one is named, a request that changes state and is addressed
+    /// (by `Host`, or HTTP/2's `:authority`) to any other host is refused, before any other
+    /// rule. This stops DNS rebinding: a page on `rebind.attacker.example` whose name the
+    /// attacker re-points at the application (on a LAN, or on loopback, over plain HTTP) is
+    /// same-origin with itself, so Fetch Metadata and `Origin` cannot tell. A host without a
+    /// port matches it on any port. Name every host the application answers to.
+    ///
+    /// # Panics
+    /// If `host` is not a host with an optional port; use
+    /// [`try_allowed_host`](Self::try_allowed_host) for hosts from outside the program.
+    #[track_caller]
+    pub fn allowed_host(self, host: &str) -> Self {
+        valid_constant(self.try_allowed_host(host))
+    }
+
+    /// [`allowed_host`](Self::allowed_host), refusing what is not a host with an error.
+    pub fn try_allowed_host(mut self, host: &str) -> Result<Self, ConfigError> {
+        let parsed = HostParts::parse(host.as_bytes())
+            .filter(|_| !host.contains(['/', '@']))
+            .ok_or_else(|| ConfigError::InvalidHost {
+                host: host.to_owned(),
+            })?;
+        let (name, port) = parsed.into_owned();
+        self.allowed_hosts.push((name, port));
+        Ok(self)
+    }
+
+    fn is_allowed_host(&self, host: Field<'_>) -> bool {
+        let Field::One(host) = host else {
+            return false;
+        };
+        HostParts::parse(host).is_some_and(|host| {
+            let (name, port) = host.into_owned();
+            self.allowed_hosts.iter().any(|(allowed, allowed_port)| {
+                *allowed == name && allowed_port.is_none_or(|p| Some(p) == port)
+            })
+        })
+    }
+
     /// Let requests the browser marks `Sec-Fetch-Site: same-site` through (refused by
     /// default).
     ///
@@ -126,6 +169,12 @@ impl CsrfPolicy {
     pub fn check<'a>(&self, request: &CsrfRequest<'a>) -> CsrfCheck<'a> {
         if is_safe(request.method) {
             return CsrfCheck::Allow;
+        }
+        // A request addressed to a host the application does not serve is refused first,
+        // whatever the browser says of its origin: a page that re-points its own name at the
+        // application (DNS rebinding) is same-origin to itself.
+        if !self.allowed_hosts.is_empty() && !self.is_allowed_host(request.host) {
+            return CsrfCheck::Refuse(CsrfRefusal::WrongHost);
         }
         match request.sec_fetch_site {
             Field::Repeated => CsrfCheck::Refuse(CsrfRefusal::RepeatedHeader),
@@ -417,6 +466,9 @@ pub enum CsrfRefusal {
     MissingToken,
     /// A token that is not the session's (or a session with no token).
     InvalidToken,
+    /// The request is addressed (by `Host`, or HTTP/2's `:authority`) to a host other than the
+    /// [application's origin](CsrfPolicy::app_origin).
+    WrongHost,
 }
 
 impl fmt::Display for CsrfRefusal {
@@ -431,6 +483,7 @@ impl fmt::Display for CsrfRefusal {
             Self::UntrustedOrigin => "Origin is neither the request's own nor trusted",
             Self::MissingToken => "no Sec-Fetch-Site, no Origin and no CSRF token",
             Self::InvalidToken => "the CSRF token is not the session's",
+            Self::WrongHost => "the request is addressed to a host that is not the application's",
         })
     }
 }

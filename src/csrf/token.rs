@@ -53,7 +53,7 @@ const TOKEN_CHARS: usize = (2 * SECRET_LEN * 4).div_ceil(3);
 /// assert!(!CsrfToken::verify(&session, token.as_str().as_bytes()));
 /// # Ok::<(), sealed_session::CsrfError>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct CsrfToken {
     value: String,
 }

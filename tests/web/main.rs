@@ -37,6 +37,8 @@ mod login;
 
 mod browser;
 mod csrf;
+mod csrf_attacks;
+mod flash;
 mod helpers;
 mod layer;
 mod lazy;

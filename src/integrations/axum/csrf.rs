@@ -253,6 +253,11 @@ where
             inner.call(request).await.map(IntoResponse::into_response)
         }
         Token::Header(_) => Ok(refuse(CsrfRefusal::InvalidToken, &parts.headers)),
+        // A session with no secret accepts no token: refused before any of the body is read,
+        // so that a client with no session cannot make the server hold bodies for nothing.
+        Token::Form(_) if !session.contains_key(CsrfToken::SESSION_KEY) => {
+            Ok(refuse(CsrfRefusal::InvalidToken, &parts.headers))
+        }
         Token::Form(max) => check_form(inner, parts, body, session, max).await,
     }
 }
@@ -321,7 +326,7 @@ async fn read_body(mut body: Body, headers: &HeaderMap, max: usize) -> Result<Ve
     Ok(out)
 }
 
-/// The `403` of a refused request, and its `warn` line: the reason, the method and the
+/// The `403` of a refused request, and its `warn` line: the reason and the
 /// `Origin` (the client's own words, shortened), never a token or session data.
 fn refuse(refusal: CsrfRefusal, headers: &HeaderMap) -> Response {
     let origin = headers
