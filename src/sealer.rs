@@ -477,14 +477,25 @@ pub struct Opened<T> {
 
 impl<T> fmt::Debug for Opened<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Destructured, so that a field added later does not compile until it is placed here,
+        // shown or redacted.
+        let Self {
+            value: _,
+            key_id,
+            codec_id,
+            created_at,
+            expires_at,
+            needs_reseal,
+            refresh_due,
+        } = self;
         f.debug_struct("Opened")
             .field("value", &format_args!("<redacted>"))
-            .field("key_id", &self.key_id)
-            .field("codec_id", &self.codec_id)
-            .field("created_at", &self.created_at)
-            .field("expires_at", &self.expires_at)
-            .field("needs_reseal", &self.needs_reseal)
-            .field("refresh_due", &self.refresh_due)
+            .field("key_id", key_id)
+            .field("codec_id", codec_id)
+            .field("created_at", created_at)
+            .field("expires_at", expires_at)
+            .field("needs_reseal", needs_reseal)
+            .field("refresh_due", refresh_due)
             .finish()
     }
 }
