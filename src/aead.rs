@@ -59,8 +59,8 @@ pub(crate) struct CipherError;
 
 /// What a backend provides: XChaCha20-Poly1305 under one key and nonce, for one message. The
 /// backends differ only in how they build and run the cipher, so the crate's interface below,
-/// [`seal_in_place`] and [`open_in_place`], is written once over this trait and monomorphised
-/// to the backend that runs.
+/// [`seal_in_place`] and [`open_in_place`], is written once over this trait, for the backend
+/// chosen at compile time (`Chosen`: no dynamic dispatch).
 trait Backend: Sized {
     /// The cipher for `key` and `nonce`. A nonce must never repeat under one key.
     fn new(key: &[u8; KEY_LEN], nonce: &[u8; NONCE_LEN]) -> Result<Self, CipherError>;
