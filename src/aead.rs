@@ -35,10 +35,11 @@ mod pure_rust;
 #[cfg(feature = "ring")]
 mod ring_backend;
 
-#[cfg(all(feature = "pure-rust", not(feature = "ring")))]
-pub(crate) use pure_rust::{open_in_place, seal_in_place};
+// The backend that runs: ring whenever its feature is on (see above).
 #[cfg(feature = "ring")]
-pub(crate) use ring_backend::{open_in_place, seal_in_place};
+type Chosen = ring_backend::Cipher;
+#[cfg(all(feature = "pure-rust", not(feature = "ring")))]
+type Chosen = pure_rust::Cipher;
 
 #[cfg(not(any(feature = "ring", feature = "pure-rust")))]
 compile_error!(
@@ -56,14 +57,44 @@ pub(crate) const TAG_LEN: usize = 16;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct CipherError;
 
-// The functions every backend provides, with the same signatures:
-//
-// - `seal_in_place(key, nonce, aad, in_out) -> Result<[u8; TAG_LEN], CipherError>` encrypts
-//   `in_out` in place, authenticating `aad` too, and returns the tag. A nonce must never
-//   repeat under one key.
-// - `open_in_place(key, nonce, aad, in_out, tag) -> Result<(), CipherError>` checks `tag` over
-//   `aad` and the ciphertext in `in_out` and decrypts it in place. On failure `in_out` is
-//   zeroed: no unauthenticated plaintext is left in it.
+/// What a backend provides: XChaCha20-Poly1305 under one key and nonce, for one message. The
+/// backends differ only in how they build and run the cipher, so the crate's interface below,
+/// [`seal_in_place`] and [`open_in_place`], is written once over this trait, for the backend
+/// chosen at compile time (`Chosen`: no dynamic dispatch).
+trait Backend: Sized {
+    /// The cipher for `key` and `nonce`. A nonce must never repeat under one key.
+    fn new(key: &[u8; KEY_LEN], nonce: &[u8; NONCE_LEN]) -> Result<Self, CipherError>;
+
+    /// Encrypt `in_out` in place, authenticating `aad` too, and return the tag.
+    fn seal(self, aad: &[u8], in_out: &mut [u8]) -> Result<[u8; TAG_LEN], CipherError>;
+
+    /// Check `tag` over `aad` and the ciphertext in `in_out` and decrypt it in place. On
+    /// failure `in_out` must be zeroed: no unauthenticated plaintext is left in it.
+    fn open(self, aad: &[u8], in_out: &mut [u8], tag: &[u8; TAG_LEN]) -> Result<(), CipherError>;
+}
+
+/// Encrypt `in_out` in place under `key` and `nonce`, authenticating `aad` too, and return the
+/// tag. A nonce must never repeat under one key.
+pub(crate) fn seal_in_place(
+    key: &[u8; KEY_LEN],
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    in_out: &mut [u8],
+) -> Result<[u8; TAG_LEN], CipherError> {
+    Chosen::new(key, nonce)?.seal(aad, in_out)
+}
+
+/// Check `tag` over `aad` and the ciphertext in `in_out` and decrypt it in place. On failure
+/// `in_out` is zeroed: no unauthenticated plaintext is left in it.
+pub(crate) fn open_in_place(
+    key: &[u8; KEY_LEN],
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    in_out: &mut [u8],
+    tag: &[u8; TAG_LEN],
+) -> Result<(), CipherError> {
+    Chosen::new(key, nonce)?.open(aad, in_out, tag)
+}
 
 #[cfg(test)]
 mod tests {
@@ -85,26 +116,48 @@ mod tests {
         b"Ladies and Gentlemen of the class of '99: If I could offer you only \
         one tip for the future, sunscreen would be it.";
 
+    /// Seal [`SUNSCREEN`] with `seal` and check the ciphertext and tag against a published
+    /// vector's hex. Both vectors checked here use the key and AAD of RFC 8439's AEAD vector
+    /// (section 2.8.2; the XChaCha draft's reuses them), which `seal` is given with a buffer
+    /// to seal in place; it returns the tag. Returns the sealed buffer and the tag.
+    pub(in crate::aead) fn assert_seals_sunscreen(
+        ciphertext: &str,
+        tag: &str,
+        seal: impl FnOnce(&[u8; 32], &[u8], &mut [u8]) -> [u8; 16],
+    ) -> (Vec<u8>, [u8; 16]) {
+        let key = vector_key();
+        let mut buf = SUNSCREEN.to_vec();
+        let sealed_tag = seal(&key, &vector_aad(), &mut buf);
+        assert_eq!(buf, hex(ciphertext));
+        assert_eq!(sealed_tag, array::<16>(tag));
+        (buf, sealed_tag)
+    }
+
+    pub(in crate::aead) fn vector_key() -> [u8; 32] {
+        array("808182838485868788898a8b8c8d8e8f 909192939495969798999a9b9c9d9e9f")
+    }
+
+    pub(in crate::aead) fn vector_aad() -> Vec<u8> {
+        hex("50515253c0c1c2c3c4c5c6c7")
+    }
+
     /// draft-irtf-cfrg-xchacha-03, appendix A.3.1.
     #[test]
     fn xchacha20poly1305_matches_the_draft_vector() {
-        let key: [u8; 32] =
-            array("808182838485868788898a8b8c8d8e8f 909192939495969798999a9b9c9d9e9f");
         let nonce: [u8; 24] = array("404142434445464748494a4b4c4d4e4f5051525354555657");
-        let aad = hex("50515253c0c1c2c3c4c5c6c7");
-        let ciphertext = hex(
+        let (mut buf, tag) = assert_seals_sunscreen(
             "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb
              731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b452
              2f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff9
              21f9664c97637da9768812f615c68b13b52e",
+            "c0875924c1c7987947deafd8780acf49",
+            |key, aad, buf| seal_in_place(key, &nonce, aad, buf).unwrap(),
         );
-        let tag: [u8; 16] = array("c0875924c1c7987947deafd8780acf49");
-
-        let mut buf = SUNSCREEN.to_vec();
-        assert_eq!(seal_in_place(&key, &nonce, &aad, &mut buf), Ok(tag));
-        assert_eq!(buf, ciphertext);
-
-        assert_eq!(open_in_place(&key, &nonce, &aad, &mut buf, &tag), Ok(()));
+        let key = vector_key();
+        assert_eq!(
+            open_in_place(&key, &nonce, &vector_aad(), &mut buf, &tag),
+            Ok(())
+        );
         assert_eq!(buf, SUNSCREEN);
     }
 
@@ -156,6 +209,35 @@ mod tests {
         Tag,
     }
 
+    /// `message` sealed by backend `B`, and the tag.
+    #[cfg(feature = "ring")]
+    fn sealed_by<B: Backend>(
+        key: &[u8; 32],
+        nonce: &[u8; 24],
+        aad: &[u8],
+        message: &[u8],
+    ) -> (Vec<u8>, [u8; 16]) {
+        let mut sealed = message.to_vec();
+        let tag = B::new(key, nonce).unwrap().seal(aad, &mut sealed).unwrap();
+        (sealed, tag)
+    }
+
+    /// A random key and nonce, an AAD shorter than `aad_len` and a message shorter than
+    /// `message_len`.
+    #[cfg(feature = "ring")]
+    fn inputs(
+        aad_len: usize,
+        message_len: usize,
+    ) -> impl proptest::strategy::Strategy<Value = ([u8; 32], [u8; 24], Vec<u8>, Vec<u8>)> {
+        use proptest::prelude::any;
+        (
+            any::<[u8; 32]>(),
+            any::<[u8; 24]>(),
+            proptest::collection::vec(any::<u8>(), 0..aad_len),
+            proptest::collection::vec(any::<u8>(), 0..message_len),
+        )
+    }
+
     // The backends are compared directly, whichever one the crate runs: the ring backend exists
     // only with the `ring` feature, and the pure-Rust one is always built for tests
     // (`chacha20poly1305` is a dev-dependency too).
@@ -163,33 +245,25 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn both_backends_seal_the_same_bytes_and_open_each_other(
-            key in proptest::prelude::any::<[u8; 32]>(),
-            nonce in proptest::prelude::any::<[u8; 24]>(),
-            aad in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
-            message in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..1100),
+            (key, nonce, aad, message) in inputs(300, 1100),
         ) {
-            let mut by_ring = message.clone();
-            let ring_tag = ring_backend::seal_in_place(&key, &nonce, &aad, &mut by_ring).unwrap();
-            let mut by_rust = message.clone();
-            let rust_tag = pure_rust::seal_in_place(&key, &nonce, &aad, &mut by_rust).unwrap();
+            let (by_ring, ring_tag) = sealed_by::<ring_backend::Cipher>(&key, &nonce, &aad, &message);
+            let (by_rust, rust_tag) = sealed_by::<pure_rust::Cipher>(&key, &nonce, &aad, &message);
             proptest::prop_assert_eq!(&by_ring, &by_rust);
             proptest::prop_assert_eq!(ring_tag, rust_tag);
 
             // Each opens what the other sealed.
             let mut opened = by_ring.clone();
-            proptest::prop_assert_eq!(pure_rust::open_in_place(&key, &nonce, &aad, &mut opened, &ring_tag), Ok(()));
+            proptest::prop_assert_eq!(pure_rust::Cipher::new(&key, &nonce).unwrap().open(&aad, &mut opened, &ring_tag), Ok(()));
             proptest::prop_assert_eq!(&opened, &message);
             let mut opened = by_rust;
-            proptest::prop_assert_eq!(ring_backend::open_in_place(&key, &nonce, &aad, &mut opened, &rust_tag), Ok(()));
+            proptest::prop_assert_eq!(ring_backend::Cipher::new(&key, &nonce).unwrap().open(&aad, &mut opened, &rust_tag), Ok(()));
             proptest::prop_assert_eq!(&opened, &message);
         }
 
         #[test]
         fn both_backends_refuse_the_same_tampered_values(
-            key in proptest::prelude::any::<[u8; 32]>(),
-            nonce in proptest::prelude::any::<[u8; 24]>(),
-            aad in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..100),
-            message in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+            (key, nonce, aad, message) in inputs(100, 300),
             part in proptest::prop_oneof![
                 proptest::strategy::Just(Part::Key),
                 proptest::strategy::Just(Part::Nonce),
@@ -200,8 +274,7 @@ mod tests {
             at in proptest::prelude::any::<proptest::sample::Index>(),
             flip in 1u8..=255,
         ) {
-            let mut sealed = message.clone();
-            let mut tag = ring_backend::seal_in_place(&key, &nonce, &aad, &mut sealed).unwrap();
+            let (mut sealed, mut tag) = sealed_by::<ring_backend::Cipher>(&key, &nonce, &aad, &message);
             let (mut key, mut nonce, mut aad) = (key, nonce, aad);
             // An empty AAD or message has no byte to change: then the tag is changed instead.
             let target: &mut [u8] = match part {
@@ -216,8 +289,8 @@ mod tests {
 
             let mut by_ring = sealed.clone();
             let mut by_rust = sealed;
-            proptest::prop_assert_eq!(ring_backend::open_in_place(&key, &nonce, &aad, &mut by_ring, &tag), Err(CipherError));
-            proptest::prop_assert_eq!(pure_rust::open_in_place(&key, &nonce, &aad, &mut by_rust, &tag), Err(CipherError));
+            proptest::prop_assert_eq!(ring_backend::Cipher::new(&key, &nonce).unwrap().open(&aad, &mut by_ring, &tag), Err(CipherError));
+            proptest::prop_assert_eq!(pure_rust::Cipher::new(&key, &nonce).unwrap().open(&aad, &mut by_rust, &tag), Err(CipherError));
             // Neither leaves plaintext (or anything else) behind.
             proptest::prop_assert!(by_ring.iter().all(|&b| b == 0));
             proptest::prop_assert_eq!(by_ring, by_rust);

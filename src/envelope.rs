@@ -194,15 +194,7 @@ pub(crate) fn open<R>(
     f: impl FnOnce(Envelope<'_>) -> Result<R, OpenError>,
 ) -> Result<R, OpenError> {
     // Cheapest checks first: nothing is decoded for a value that cannot be ours.
-    if value.len() > max_len {
-        return Err(OpenError::TooLarge {
-            len: value.len(),
-            max: max_len,
-        });
-    }
-    if value.is_empty() {
-        return Err(OpenError::Malformed(Malformed::Empty));
-    }
+    check_raw_value(value, max_len)?;
     with_scratch(decoded_len(value.len()), |buf| {
         // Canonical base64url only: no padding, no white space, zero trailing bits.
         URL_SAFE_NO_PAD
@@ -257,6 +249,23 @@ pub(crate) fn open<R>(
             payload,
         })
     })
+}
+
+/// The checks every cookie value gets before anything decodes it, in both formats (the
+/// `@fastify/secure-session` envelope makes them too): no longer than `max_len`, the longest
+/// value the sealer accepts, and not empty.
+#[inline]
+pub(crate) fn check_raw_value(value: &str, max_len: usize) -> Result<(), OpenError> {
+    if value.len() > max_len {
+        return Err(OpenError::TooLarge {
+            len: value.len(),
+            max: max_len,
+        });
+    }
+    if value.is_empty() {
+        return Err(OpenError::Malformed(Malformed::Empty));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

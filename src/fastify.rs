@@ -25,10 +25,12 @@ use serde_json::Value;
 use crate::clock::{Clock, SystemClock};
 use crate::codec::{json_error, write_json_object, Codec, Json};
 use crate::entries::Entries;
-use crate::error::{CodecError, ConfigError, KeyError, OpenError, SealError, TooLarge};
+use crate::error::{CodecError, ConfigError, KeyError, OpenError, SealError};
 use crate::key::{DeriveParams, Key, KeyId};
 use crate::keyring::KeyRing;
-use crate::sealer::{checked_cookie_name, Opened, MAX_COOKIE_SIZE};
+use crate::sealer::{
+    check_cookie_size, checked_cookie_name, valid_setting, Opened, MAX_COOKIE_SIZE,
+};
 use crate::session_sealer::{OpenedSession, SealedSession, SessionSealer};
 
 mod envelope;
@@ -164,12 +166,8 @@ impl FastifySealer {
     /// If the name is not a valid cookie name (see [`ConfigError::InvalidCookieName`]); use
     /// [`try_cookie_name`](Self::try_cookie_name) for names from outside the program.
     #[track_caller]
-    #[allow(clippy::panic)] // a programmer's constant, documented above; try_cookie_name for input
     pub fn cookie_name(self, name: &str) -> Self {
-        match self.try_cookie_name(name) {
-            Ok(sealer) => sealer,
-            Err(e) => panic!("{e}"),
-        }
+        valid_setting(self.try_cookie_name(name))
     }
 
     /// The cookie name, refusing an invalid one with an error.
@@ -245,13 +243,7 @@ impl FastifySealer {
                 .map_err(|e| SealError::Encode(json_error("the value did not serialize", &e)))
         })?;
         let wire = envelope::percent_encode(&raw);
-        let size = self.cookie_name.len() + wire.len();
-        if size > self.max_cookie_size {
-            return Err(SealError::TooLarge(TooLarge::new(
-                size,
-                self.max_cookie_size,
-            )));
-        }
+        check_cookie_size(self.cookie_name.len() + wire.len(), self.max_cookie_size)?;
         Ok(wire)
     }
 

@@ -34,36 +34,31 @@ pub(crate) trait Buffer: Default + Zeroize {
     fn wipe_written(&mut self);
 }
 
-impl Buffer for Vec<u8> {
-    fn clear(&mut self) {
-        Vec::clear(self);
-    }
-    fn capacity(&self) -> usize {
-        Vec::capacity(self)
-    }
-    fn reserve(&mut self, additional: usize) {
-        Vec::reserve(self, additional);
-    }
-    fn wipe_written(&mut self) {
-        self.as_mut_slice().zeroize();
-    }
+/// The [`Buffer`] impl of a type whose inherent `clear`, `capacity` and `reserve` are the ones
+/// the helper needs, as `Vec<u8>`'s and `String`'s are; `wipe` says how its written bytes are
+/// wiped, the one thing that differs between them.
+macro_rules! impl_buffer {
+    ($type:ty, $wipe:expr) => {
+        impl Buffer for $type {
+            fn clear(&mut self) {
+                <$type>::clear(self);
+            }
+            fn capacity(&self) -> usize {
+                <$type>::capacity(self)
+            }
+            fn reserve(&mut self, additional: usize) {
+                <$type>::reserve(self, additional);
+            }
+            fn wipe_written(&mut self) {
+                ($wipe)(self);
+            }
+        }
+    };
 }
 
-impl Buffer for String {
-    fn clear(&mut self) {
-        String::clear(self);
-    }
-    fn capacity(&self) -> usize {
-        String::capacity(self)
-    }
-    fn reserve(&mut self, additional: usize) {
-        String::reserve(self, additional);
-    }
-    fn wipe_written(&mut self) {
-        // A `String`'s bytes cannot be zeroed in place without `unsafe`; zeroize empties it.
-        self.zeroize();
-    }
-}
+impl_buffer!(Vec<u8>, |buf: &mut Vec<u8>| buf.as_mut_slice().zeroize());
+// A `String`'s bytes cannot be zeroed in place without `unsafe`; zeroize empties it.
+impl_buffer!(String, |buf: &mut String| buf.zeroize());
 
 /// Run `f` with the empty buffer `key` holds for this thread, at least `capacity` bytes for a
 /// [`Contents::Secret`] one, and leave it as `contents` says. A call made while the thread's

@@ -118,12 +118,8 @@ impl<C: Codec> Sealer<C> {
     /// If the name is not a valid cookie name (see [`ConfigError::InvalidCookieName`]); use
     /// [`try_cookie_name`](Self::try_cookie_name) for names from outside the program.
     #[track_caller]
-    #[allow(clippy::panic)] // a programmer's constant, documented above; try_cookie_name for input
     pub fn cookie_name(self, name: &str) -> Self {
-        match self.try_cookie_name(name) {
-            Ok(sealer) => sealer,
-            Err(e) => panic!("{e}"),
-        }
+        valid_setting(self.try_cookie_name(name))
     }
 
     /// The cookie name, refusing an invalid one with an error.
@@ -154,12 +150,8 @@ impl<C: Codec> Sealer<C> {
     /// If `leeway` is over [`MAX_LEEWAY`]; use [`try_leeway`](Self::try_leeway) for a value
     /// from outside the program.
     #[track_caller]
-    #[allow(clippy::panic)] // a programmer's constant, documented above; try_leeway for input
     pub fn leeway(self, leeway: Duration) -> Self {
-        match self.try_leeway(leeway) {
-            Ok(sealer) => sealer,
-            Err(e) => panic!("{e}"),
-        }
+        valid_setting(self.try_leeway(leeway))
     }
 
     /// The clock-skew leeway, refusing one over [`MAX_LEEWAY`] with an error.
@@ -341,13 +333,7 @@ impl<C: Codec> Sealer<C> {
             },
         })?;
         let size = self.cookie_name.len() + (out.len() - start);
-        if size > self.max_cookie_size {
-            out.truncate(start);
-            return Err(SealError::TooLarge(TooLarge::new(
-                size,
-                self.max_cookie_size,
-            )));
-        }
+        check_cookie_size(size, self.max_cookie_size).inspect_err(|_| out.truncate(start))?;
         Ok(expires_at)
     }
 
@@ -477,14 +463,25 @@ pub struct Opened<T> {
 
 impl<T> fmt::Debug for Opened<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Destructured, so that a field added later does not compile until it is placed here,
+        // shown or redacted.
+        let Self {
+            value: _,
+            key_id,
+            codec_id,
+            created_at,
+            expires_at,
+            needs_reseal,
+            refresh_due,
+        } = self;
         f.debug_struct("Opened")
             .field("value", &format_args!("<redacted>"))
-            .field("key_id", &self.key_id)
-            .field("codec_id", &self.codec_id)
-            .field("created_at", &self.created_at)
-            .field("expires_at", &self.expires_at)
-            .field("needs_reseal", &self.needs_reseal)
-            .field("refresh_due", &self.refresh_due)
+            .field("key_id", key_id)
+            .field("codec_id", codec_id)
+            .field("created_at", created_at)
+            .field("expires_at", expires_at)
+            .field("needs_reseal", needs_reseal)
+            .field("refresh_due", refresh_due)
             .finish()
     }
 }
@@ -548,6 +545,28 @@ impl<T> Opened<T> {
             refresh_due: self.refresh_due,
         }
     }
+}
+
+/// The sealer a setter's `try_` form returned, or a panic with its error at the caller of the
+/// setter: the panicking setters take a programmer's constant (documented at each), the `try_`
+/// forms input from outside the program.
+#[track_caller]
+#[allow(clippy::panic)] // the panicking setters' documented behaviour, above
+pub(crate) fn valid_setting<S>(result: Result<S, ConfigError>) -> S {
+    match result {
+        Ok(sealer) => sealer,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// The error for a sealed cookie of `size` bytes, name plus value, over the sealer's
+/// `max_cookie_size`; the same check for every sealer.
+#[inline]
+pub(crate) fn check_cookie_size(size: usize, max_cookie_size: usize) -> Result<(), SealError> {
+    if size > max_cookie_size {
+        return Err(SealError::TooLarge(TooLarge::new(size, max_cookie_size)));
+    }
+    Ok(())
 }
 
 /// `name` as a sealer keeps it, or the error for a name that is not a valid cookie name.

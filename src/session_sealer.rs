@@ -54,24 +54,41 @@ pub trait SessionSealer: sealed::Sealed + Clone + Send + Sync + 'static {
     #[doc(hidden)]
     fn open_session(&self, value: &str, now: u64) -> Result<OpenedSession, OpenError>;
 
+    /// The native [`Sealer`] this sealer seals with: itself for a [`Sealer`], the native side
+    /// of a migration, `None` (the default) for a sealer of another format. With one, the
+    /// provided seal methods seal through it, straight into the line being written.
+    #[doc(hidden)]
+    fn native_sealer(&self) -> Option<&Sealer<Self::Codec>> {
+        None
+    }
+
     /// Seal `entries` as a session that began at `created_at` (equal to `now` for a new one),
     /// sealed at `now`.
+    ///
+    /// Provided for a sealer with a [`native_sealer`](Self::native_sealer): the value
+    /// [`seal_session_append`](Self::seal_session_append) writes, in a string of its own. A
+    /// sealer without one must provide this method (the two provided methods would call each
+    /// other).
     #[doc(hidden)]
     fn seal_session(
         &self,
         entries: &Entries,
         created_at: u64,
         now: u64,
-    ) -> Result<SealedSession, SealError>;
+    ) -> Result<SealedSession, SealError> {
+        let mut value = String::new();
+        let expires_at = self.seal_session_append(entries, created_at, now, &mut value)?;
+        Ok(SealedSession::new(value, expires_at))
+    }
 
     /// [`seal_session`](Self::seal_session), appending the value to `out` (the `Set-Cookie`
     /// line the HTTP layer is writing) and returning its deadline, the
-    /// [`SealedSession::expires_at`] it would have had. On failure `out` must be left as it
-    /// was.
+    /// [`SealedSession::expires_at`] it would have had. On failure `out` is left as it was.
     ///
-    /// The provided method calls `seal_session` and copies the value; [`Sealer`] encodes
-    /// straight into `out`, which saves the value's own allocation on every response that
-    /// sets the cookie.
+    /// A sealer with a [`native_sealer`](Self::native_sealer) encodes straight into the
+    /// envelope's buffer and the value straight into `out`, which saves the value's own
+    /// allocation on every response that sets the cookie; any other seals the value and
+    /// copies it.
     #[doc(hidden)]
     fn seal_session_append(
         &self,
@@ -80,6 +97,15 @@ pub trait SessionSealer: sealed::Sealed + Clone + Send + Sync + 'static {
         now: u64,
         out: &mut String,
     ) -> Result<u64, SealError> {
+        if let Some(native) = self.native_sealer() {
+            // The deadline is the native sealer's.
+            return native.seal_payload_append(
+                created_at,
+                now,
+                |buf| native.codec_ref().encode_entries(entries, buf),
+                out,
+            );
+        }
         let sealed = self.seal_session(entries, created_at, now)?;
         out.push_str(&sealed.value);
         Ok(sealed.expires_at)
@@ -195,31 +221,9 @@ impl<C: Codec> SessionSealer for Sealer<C> {
         })
     }
 
-    fn seal_session(
-        &self,
-        entries: &Entries,
-        created_at: u64,
-        now: u64,
-    ) -> Result<SealedSession, SealError> {
-        let mut value = String::new();
-        let expires_at = self.seal_session_append(entries, created_at, now, &mut value)?;
-        Ok(SealedSession::new(value, expires_at))
-    }
-
-    fn seal_session_append(
-        &self,
-        entries: &Entries,
-        created_at: u64,
-        now: u64,
-        out: &mut String,
-    ) -> Result<u64, SealError> {
-        // Encoded straight into the envelope's buffer; the deadline is the sealer's.
-        self.seal_payload_append(
-            created_at,
-            now,
-            |buf| self.codec_ref().encode_entries(entries, buf),
-            out,
-        )
+    #[inline]
+    fn native_sealer(&self) -> Option<&Sealer<C>> {
+        Some(self)
     }
 }
 

@@ -6,61 +6,58 @@ use chacha20::{hchacha, R20};
 use ring::aead::{Aad, LessSafeKey, Nonce, Tag, UnboundKey, CHACHA20_POLY1305};
 use zeroize::Zeroizing;
 
-use super::{CipherError, KEY_LEN, NONCE_LEN, TAG_LEN};
+use super::{Backend, CipherError, KEY_LEN, NONCE_LEN, TAG_LEN};
 
-/// The RFC 8439 key and nonce that XChaCha20-Poly1305 reduces to for this key and nonce.
-/// Inlined so that ring's key, sized for its largest algorithm, is built in place, not copied.
-#[inline(always)]
-fn derive(
-    key: &[u8; KEY_LEN],
-    nonce: &[u8; NONCE_LEN],
-) -> Result<(LessSafeKey, Nonce), CipherError> {
-    let (prefix, suffix) = nonce.split_at(16);
-    let prefix: &[u8; 16] = prefix.try_into().map_err(|_| CipherError)?;
-    let subkey = Zeroizing::new(<[u8; KEY_LEN]>::from(hchacha::<R20>(
-        key.into(),
-        prefix.into(),
-    )));
-    let mut ietf_nonce = [0u8; 12];
-    ietf_nonce[4..].copy_from_slice(suffix);
-    let key = UnboundKey::new(&CHACHA20_POLY1305, subkey.as_slice()).map_err(|_| CipherError)?;
-    Ok((
-        LessSafeKey::new(key),
-        Nonce::assume_unique_for_key(ietf_nonce),
-    ))
+/// The RFC 8439 key and nonce that XChaCha20-Poly1305 reduces to for one key and nonce.
+pub(super) struct Cipher {
+    key: LessSafeKey,
+    nonce: Nonce,
 }
 
-pub(crate) fn seal_in_place(
-    key: &[u8; KEY_LEN],
-    nonce: &[u8; NONCE_LEN],
-    aad: &[u8],
-    in_out: &mut [u8],
-) -> Result<[u8; TAG_LEN], CipherError> {
-    let (key, nonce) = derive(key, nonce)?;
-    let tag = key
-        .seal_in_place_separate_tag(nonce, Aad::from(aad), in_out)
-        .map_err(|_| CipherError)?;
-    tag.as_ref().try_into().map_err(|_| CipherError)
-}
+impl Backend for Cipher {
+    // `new`, `seal` and `open` are inlined so that ring's key, sized for its largest
+    // algorithm, is built where it is used, not copied into a call.
+    #[inline(always)]
+    fn new(key: &[u8; KEY_LEN], nonce: &[u8; NONCE_LEN]) -> Result<Self, CipherError> {
+        let (prefix, suffix) = nonce.split_at(16);
+        let prefix: &[u8; 16] = prefix.try_into().map_err(|_| CipherError)?;
+        let subkey = Zeroizing::new(<[u8; KEY_LEN]>::from(hchacha::<R20>(
+            key.into(),
+            prefix.into(),
+        )));
+        let mut ietf_nonce = [0u8; 12];
+        ietf_nonce[4..].copy_from_slice(suffix);
+        let key =
+            UnboundKey::new(&CHACHA20_POLY1305, subkey.as_slice()).map_err(|_| CipherError)?;
+        Ok(Self {
+            key: LessSafeKey::new(key),
+            nonce: Nonce::assume_unique_for_key(ietf_nonce),
+        })
+    }
 
-/// `ring` decrypts while it authenticates and zeroes the buffer itself when the tag is wrong
-/// (`ring::aead::Algorithm::open_within`).
-pub(crate) fn open_in_place(
-    key: &[u8; KEY_LEN],
-    nonce: &[u8; NONCE_LEN],
-    aad: &[u8],
-    in_out: &mut [u8],
-    tag: &[u8; TAG_LEN],
-) -> Result<(), CipherError> {
-    let (key, nonce) = derive(key, nonce)?;
-    key.open_in_place_separate_tag(nonce, Aad::from(aad), Tag::from(*tag), in_out, 0..)
-        .map(drop)
-        .map_err(|_| CipherError)
+    #[inline(always)]
+    fn seal(self, aad: &[u8], in_out: &mut [u8]) -> Result<[u8; TAG_LEN], CipherError> {
+        let tag = self
+            .key
+            .seal_in_place_separate_tag(self.nonce, Aad::from(aad), in_out)
+            .map_err(|_| CipherError)?;
+        tag.as_ref().try_into().map_err(|_| CipherError)
+    }
+
+    /// `ring` decrypts while it authenticates and zeroes the buffer itself when the tag is
+    /// wrong (`ring::aead::Algorithm::open_within`).
+    #[inline(always)]
+    fn open(self, aad: &[u8], in_out: &mut [u8], tag: &[u8; TAG_LEN]) -> Result<(), CipherError> {
+        self.key
+            .open_in_place_separate_tag(self.nonce, Aad::from(aad), Tag::from(*tag), in_out, 0..)
+            .map(drop)
+            .map_err(|_| CipherError)
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{array, hex, SUNSCREEN};
+    use super::super::tests::{array, assert_seals_sunscreen, hex};
     use super::*;
 
     /// draft-irtf-cfrg-xchacha-03, section 2.2.1.
@@ -76,31 +73,27 @@ mod tests {
         );
     }
 
-    /// RFC 8439, section 2.8.2: the ChaCha20-Poly1305 layer, called as `derive` calls it.
+    /// RFC 8439, section 2.8.2: the ChaCha20-Poly1305 layer, called as `Cipher::new` builds it.
     #[test]
     fn chacha20poly1305_layer_matches_rfc8439() {
-        let key: [u8; 32] =
-            array("808182838485868788898a8b8c8d8e8f 909192939495969798999a9b9c9d9e9f");
         let nonce: [u8; 12] = array("070000004041424344454647");
-        let aad = hex("50515253c0c1c2c3c4c5c6c7");
-        let ciphertext = hex(
+        assert_seals_sunscreen(
             "d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d6
              3dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b36
              92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc
              3ff4def08e4b7a9de576d26586cec64b6116",
+            "1ae10b594f09e26a7e902ecbd0600691",
+            |key, aad, buf| {
+                let sealing = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, key).unwrap());
+                let tag = sealing
+                    .seal_in_place_separate_tag(
+                        Nonce::assume_unique_for_key(nonce),
+                        Aad::from(aad),
+                        buf,
+                    )
+                    .unwrap();
+                tag.as_ref().try_into().unwrap()
+            },
         );
-        let tag = hex("1ae10b594f09e26a7e902ecbd0600691");
-
-        let sealing = LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &key).unwrap());
-        let mut buf = SUNSCREEN.to_vec();
-        let got = sealing
-            .seal_in_place_separate_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(&aad),
-                &mut buf,
-            )
-            .unwrap();
-        assert_eq!(buf, ciphertext);
-        assert_eq!(got.as_ref(), tag.as_slice());
     }
 }

@@ -19,6 +19,7 @@ use rand::rngs::OsRng;
 use rand::TryRngCore as _;
 use zeroize::Zeroizing;
 
+use crate::envelope::check_raw_value;
 use crate::error::{Malformed, OpenError, SealError};
 use crate::key::Key;
 use crate::keyring::KeyRing;
@@ -78,15 +79,7 @@ pub(super) fn open<R>(
     max_len: usize,
     f: impl FnOnce(&[u8], usize) -> Result<R, OpenError>,
 ) -> Result<R, OpenError> {
-    if value.len() > max_len {
-        return Err(OpenError::TooLarge {
-            len: value.len(),
-            max: max_len,
-        });
-    }
-    if value.is_empty() {
-        return Err(OpenError::Malformed(Malformed::Empty));
-    }
+    check_raw_value(value, max_len)?;
     let value = percent_decode(value);
     let (boxed, nonce) = value
         .split_once(';')

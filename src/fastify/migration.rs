@@ -2,10 +2,9 @@
 //! name, write only the native one.
 
 use crate::codec::Json;
-use crate::entries::Entries;
-use crate::error::{OpenError, SealError};
+use crate::error::OpenError;
 use crate::sealer::Sealer;
-use crate::session_sealer::{OpenedSession, SealedSession, SessionSealer};
+use crate::session_sealer::{OpenedSession, SessionSealer};
 
 use super::FastifySealer;
 
@@ -170,12 +169,9 @@ impl SessionSealer for FastifyMigration {
         self.admit_legacy(opened, now)
     }
 
-    fn seal_session(
-        &self,
-        entries: &Entries,
-        created_at: u64,
-        now: u64,
-    ) -> Result<SealedSession, SealError> {
-        self.native.seal_session(entries, created_at, now)
+    /// Every session is sealed in the native format, straight into the line being written.
+    #[inline]
+    fn native_sealer(&self) -> Option<&Sealer<Json>> {
+        Some(&self.native)
     }
 }
