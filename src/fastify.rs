@@ -170,42 +170,7 @@ impl FastifySealer {
         valid_setting(self.try_cookie_name(name))
     }
 
-    /// The cookie name, refusing an invalid one with an error.
-    pub fn try_cookie_name(mut self, name: &str) -> Result<Self, ConfigError> {
-        self.cookie_name = checked_cookie_name(name)?;
-        Ok(self)
-    }
-
-    /// Where the sealer reads the time; the system clock by default.
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
-
-    /// The largest cookie, name plus (percent-encoded) value, that [`seal`](Self::seal)
-    /// produces and [`open`](Self::open) reads. Default and browser limit: 4096 bytes.
-    ///
-    /// # Warning
-    /// Browsers silently drop cookies over 4096 bytes; the plugin itself does not check.
-    pub fn max_cookie_size(mut self, bytes: usize) -> Self {
-        self.max_cookie_size = bytes;
-        self
-    }
-
-    /// The keys: the primary seals, all open, tried in order.
-    pub fn ring(&self) -> &KeyRing {
-        &self.ring
-    }
-
-    /// The cookie name.
-    pub fn name(&self) -> &str {
-        &self.cookie_name
-    }
-
-    /// The longest value (without the name) that opens.
-    pub fn max_value_len(&self) -> usize {
-        self.max_cookie_size.saturating_sub(self.cookie_name.len())
-    }
+    crate::sealer_settings::sealer_settings!();
 
     /// Seal `value`, which must serialize to a JSON object, with `__ts` set to now: the plugin's
     /// behaviour when a session changes. Returns the percent-encoded cookie value.
@@ -247,13 +212,8 @@ impl FastifySealer {
         Ok(wire)
     }
 
-    /// Open a cookie value the plugin (or this sealer, with a shared key) sealed, and decode
-    /// the session's fields, `__ts` removed, into `T`.
-    pub fn open<T: DeserializeOwned>(&self, value: &str) -> Result<Opened<T>, OpenError> {
-        self.open_at(value, self.clock.now())
-    }
-
-    /// [`open`](Self::open) at a given time, in unix seconds.
+    /// Open a cookie value the plugin (or this sealer, with a shared key) sealed at time
+    /// `now` (unix seconds), and decode the session's fields, `__ts` removed, into `T`.
     ///
     /// Checks, cheapest first: the length limit, percent-decoding (a value that does not
     /// percent-decode is read as it is, as the plugin's cookie parser does), the `;` separator,

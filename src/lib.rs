@@ -90,6 +90,7 @@ mod key;
 mod keyring;
 mod scratch;
 mod sealer;
+mod sealer_settings;
 mod session;
 mod session_sealer;
 mod typed_session;

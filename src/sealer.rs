@@ -122,11 +122,7 @@ impl<C: Codec> Sealer<C> {
         valid_setting(self.try_cookie_name(name))
     }
 
-    /// The cookie name, refusing an invalid one with an error.
-    pub fn try_cookie_name(mut self, name: &str) -> Result<Self, ConfigError> {
-        self.cookie_name = checked_cookie_name(name)?;
-        Ok(self)
-    }
+    crate::sealer_settings::sealer_settings!();
 
     /// The absolute lifetime: no session opens longer than this after it began, however often
     /// it is re-sealed. Shortening it also ends existing sessions that are older.
@@ -179,36 +175,9 @@ impl<C: Codec> Sealer<C> {
         self
     }
 
-    /// Where the sealer reads the time; the system clock by default.
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
-        self
-    }
-
-    /// The largest cookie, name plus value, that [`seal`](Self::seal) produces and
-    /// [`open`](Self::open) reads. Default and browser limit: 4096 bytes.
-    ///
-    /// # Warning
-    /// Browsers silently drop cookies over 4096 bytes. Raise this only where something other
-    /// than a browser carries the value, or where the value is split over several cookies.
-    pub fn max_cookie_size(mut self, bytes: usize) -> Self {
-        self.max_cookie_size = bytes;
-        self
-    }
-
-    /// The key ring.
-    pub fn ring(&self) -> &KeyRing {
-        &self.ring
-    }
-
     /// The codec.
     pub(crate) fn codec_ref(&self) -> &C {
         &self.codec
-    }
-
-    /// The cookie name.
-    pub fn name(&self) -> &str {
-        &self.cookie_name
     }
 
     /// The absolute lifetime (the migration applies it to a plugin's session).
@@ -221,16 +190,6 @@ impl<C: Codec> Sealer<C> {
     #[cfg(feature = "fastify")]
     pub(crate) fn idle_timeout_setting(&self) -> Option<Duration> {
         self.idle_timeout.map(Duration::from_secs)
-    }
-
-    /// The current time by the sealer's clock, in unix seconds.
-    pub fn now(&self) -> u64 {
-        self.clock.now()
-    }
-
-    /// The longest value (without the name) that opens.
-    pub fn max_value_len(&self) -> usize {
-        self.max_cookie_size.saturating_sub(self.cookie_name.len())
     }
 
     /// Seal `value` as a new session beginning now.
@@ -338,12 +297,7 @@ impl<C: Codec> Sealer<C> {
     }
 
     /// Open a cookie value sealed by this sealer (or one sharing a key of its ring and its
-    /// cookie name) and decode the session.
-    pub fn open<T: DeserializeOwned>(&self, value: &str) -> Result<Opened<T>, OpenError> {
-        self.open_at(value, self.clock.now())
-    }
-
-    /// [`open`](Self::open) at a given time, in unix seconds.
+    /// cookie name) at time `now` (unix seconds), and decode the session.
     pub fn open_at<T: DeserializeOwned>(
         &self,
         value: &str,

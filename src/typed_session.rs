@@ -51,7 +51,7 @@ impl<T, C: Codec> fmt::Debug for TypedSession<T, C> {
     }
 }
 
-impl<T: Serialize + DeserializeOwned, C: Codec> TypedSession<T, C> {
+impl<T, C: Codec> TypedSession<T, C> {
     /// The entry key the value is stored under.
     pub const KEY: &'static str = "data";
 
@@ -63,6 +63,24 @@ impl<T: Serialize + DeserializeOwned, C: Codec> TypedSession<T, C> {
         }
     }
 
+    /// Remove the value; true if there was one.
+    pub fn remove(&self) -> bool {
+        self.session.remove(Self::KEY)
+    }
+
+    /// The underlying session, for [`destroy`](Session::destroy),
+    /// [`regenerate`](Session::regenerate) and the other operations.
+    pub fn session(&self) -> &Session<C> {
+        &self.session
+    }
+
+    /// The underlying session, by value.
+    pub fn into_session(self) -> Session<C> {
+        self.session
+    }
+}
+
+impl<T: Serialize + DeserializeOwned, C: Codec> TypedSession<T, C> {
     /// The value, if one is stored; an error if what is stored does not decode as `T`.
     pub fn get(&self) -> Result<Option<T>, CodecError> {
         self.session.get(Self::KEY)
@@ -83,21 +101,5 @@ impl<T: Serialize + DeserializeOwned, C: Codec> TypedSession<T, C> {
         f(&mut value);
         self.set(&value)?;
         Ok(value)
-    }
-
-    /// Remove the value; true if there was one.
-    pub fn remove(&self) -> bool {
-        self.session.remove(Self::KEY)
-    }
-
-    /// The underlying session, for [`destroy`](Session::destroy),
-    /// [`regenerate`](Session::regenerate) and the other operations.
-    pub fn session(&self) -> &Session<C> {
-        &self.session
-    }
-
-    /// The underlying session, by value.
-    pub fn into_session(self) -> Session<C> {
-        self.session
     }
 }

@@ -286,12 +286,16 @@ mod tests {
         line.split(';').next().unwrap().as_bytes().to_vec()
     }
 
-    #[tokio::test]
-    async fn callers_that_come_while_the_validator_runs_wait_for_it_and_it_runs_once() {
+    /// A request of a layer with a counting validator, carrying a session's cookie.
+    fn request() -> (RequestSession<Postcard>, Vec<u8>, Arc<AtomicUsize>) {
         let calls = Arc::new(AtomicUsize::new(0));
         let layer = layer(&calls);
-        let cookie = cookie(&layer);
-        let request = RequestSession::new(&layer);
+        (RequestSession::new(&layer), cookie(&layer), calls)
+    }
+
+    #[tokio::test]
+    async fn callers_that_come_while_the_validator_runs_wait_for_it_and_it_runs_once() {
+        let (request, cookie, calls) = request();
         let (a, b) = tokio::join!(
             request.session(|| [cookie.as_slice()]),
             request.session(|| [cookie.as_slice()]),
@@ -306,10 +310,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_validation_dropped_before_its_answer_lets_the_next_caller_open_again() {
-        let calls = Arc::new(AtomicUsize::new(0));
-        let layer = layer(&calls);
-        let cookie = cookie(&layer);
-        let request = RequestSession::new(&layer);
+        let (request, cookie, calls) = request();
         {
             let mut first = Box::pin(request.session(|| [cookie.as_slice()]));
             let mut cx = Context::from_waker(Waker::noop());

@@ -231,7 +231,8 @@ enum Token {
     Form(usize),
 }
 
-/// Opens the request's session, checks the token against it, and calls `inner` if it is the
+/// Opens the request's session, checks the token (from the header, or from the form body,
+/// read up to `max` bytes) against it, and calls `inner`, with the whole body, if it is the
 /// session's.
 async fn check_token<I, C>(
     mut inner: I,
@@ -258,44 +259,32 @@ where
         Token::Form(_) if !session.contains_key(CsrfToken::SESSION_KEY) => {
             Ok(refuse(CsrfRefusal::InvalidToken, &parts.headers))
         }
-        Token::Form(max) => check_form(inner, parts, body, session, max).await,
-    }
-}
-
-/// Reads the form body (up to `max` bytes), finds the token in it, and calls `inner` with the
-/// request and its whole body if the token is the session's.
-async fn check_form<I, C>(
-    mut inner: I,
-    parts: Parts,
-    body: Body,
-    session: Session<C>,
-    max: usize,
-) -> Result<Response, I::Error>
-where
-    I: Service<Request<Body>>,
-    I::Response: IntoResponse,
-    C: crate::codec::Codec,
-{
-    let body = match read_body(body, &parts.headers, max).await {
-        Ok(body) => body,
-        Err(BodyRead::TooLarge) => {
-            tracing::warn!(
-                max,
-                "form body over the CSRF layer's limit; request refused"
-            );
-            return Ok((StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response());
+        Token::Form(max) => {
+            let body =
+                match read_body(body, &parts.headers, max).await {
+                    Ok(body) => body,
+                    Err(BodyRead::TooLarge) => {
+                        tracing::warn!(
+                            max,
+                            "form body over the CSRF layer's limit; request refused"
+                        );
+                        return Ok((StatusCode::PAYLOAD_TOO_LARGE, "request body too large")
+                            .into_response());
+                    }
+                    Err(BodyRead::Failed) => {
+                        return Ok((StatusCode::BAD_REQUEST, "request body could not be read")
+                            .into_response());
+                    }
+                };
+            let valid = CsrfToken::find_in_form(&body)
+                .is_some_and(|token| CsrfToken::verify(&session, &token));
+            if !valid {
+                return Ok(refuse(CsrfRefusal::InvalidToken, &parts.headers));
+            }
+            let request = Request::from_parts(parts, Body::from(body));
+            inner.call(request).await.map(IntoResponse::into_response)
         }
-        Err(BodyRead::Failed) => {
-            return Ok((StatusCode::BAD_REQUEST, "request body could not be read").into_response());
-        }
-    };
-    let valid =
-        CsrfToken::find_in_form(&body).is_some_and(|token| CsrfToken::verify(&session, &token));
-    if !valid {
-        return Ok(refuse(CsrfRefusal::InvalidToken, &parts.headers));
     }
-    let request = Request::from_parts(parts, Body::from(body));
-    inner.call(request).await.map(IntoResponse::into_response)
 }
 
 enum BodyRead {

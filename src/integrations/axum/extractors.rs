@@ -7,8 +7,6 @@ use std::sync::Arc;
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 use http::Extensions;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use super::rejection::SessionRejection;
 use super::session_set::sessions_in;
@@ -89,12 +87,7 @@ impl<St: Send + Sync, C: Codec> OptionalFromRequestParts<St> for Session<C> {
     }
 }
 
-impl<St, T, C> FromRequestParts<St> for TypedSession<T, C>
-where
-    St: Send + Sync,
-    T: Serialize + DeserializeOwned,
-    C: Codec,
-{
+impl<St: Send + Sync, T, C: Codec> FromRequestParts<St> for TypedSession<T, C> {
     type Rejection = SessionRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Self, Self::Rejection> {
@@ -105,12 +98,7 @@ where
 
 /// `Some` only when the request brought a session that opened and passed the validator (its
 /// value may still be unset: [`TypedSession::get`] says).
-impl<St, T, C> OptionalFromRequestParts<St> for TypedSession<T, C>
-where
-    St: Send + Sync,
-    T: Serialize + DeserializeOwned,
-    C: Codec,
-{
+impl<St: Send + Sync, T, C: Codec> OptionalFromRequestParts<St> for TypedSession<T, C> {
     type Rejection = SessionRejection;
 
     async fn from_request_parts(
