@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use sealed_session::{
-    is_valid_cookie_name, DeriveParams, Key, KeyRing, OpenError, Sealer, SALT_LEN,
+    is_valid_cookie_name, CookieExpiry, DeriveParams, Key, KeyRing, OpenError, Sealer, SALT_LEN,
 };
 use zeroize::Zeroizing;
 
@@ -601,6 +601,18 @@ fn inspect(args: &[String]) -> Outcome {
         }
     );
     println!("codec:        {}", codec_name(opened.codec_id()));
+    println!(
+        "cookie:       {}",
+        match opened.cookie_expiry() {
+            None => "the layer's default lifetime".to_owned(),
+            Some(CookieExpiry::BrowserSession) => "a browser-session cookie".to_owned(),
+            Some(CookieExpiry::UntilSessionExpires) => {
+                "kept until the session expires (remember me)".to_owned()
+            }
+            Some(CookieExpiry::MaxAge(age)) => format!("kept for {}", span(age.as_secs())),
+            Some(other) => format!("{other:?}"),
+        }
+    );
     println!("payload:      {} bytes", opened.value().len());
     Ok(())
 }

@@ -1,12 +1,16 @@
-//! Wire format v1 over bytes: header, nonce, AAD, AEAD, base64url. Knows nothing of serde,
-//! lifetimes or HTTP; the codec is only a byte here. `docs/format.md` is the full description.
+//! Wire format v2 over bytes: header, nonce, AAD, AEAD, base64url. Knows nothing of serde,
+//! lifetimes or HTTP; the codec and the cookie's lifetime are only bytes here. `docs/format.md`
+//! is the full description.
 //!
 //! ```text
 //! value     = BASE64URL_NOPAD( header || nonce || ciphertext || tag )
-//! header    = 0x01 || key_id || codec_id    (1 + 4 + 1 bytes)
+//! header    = 0x02 || key_id || codec_id    (1 + 4 + 1 bytes)
 //! aad       = header || cookie_name
-//! plaintext = created_at u64 LE || expires_at u64 LE || payload
+//! plaintext = created_at u64 LE || expires_at u64 LE || cookie (5 bytes) || payload
 //! ```
+//!
+//! Version 1, the same without `cookie`, is still read (as the layer's default lifetime), so
+//! that cookies sealed before the field existed keep opening; only version 2 is written.
 
 use std::cell::RefCell;
 
@@ -21,13 +25,19 @@ use crate::key::KeyId;
 use crate::keyring::KeyRing;
 use crate::scratch::{with_buffer, Contents};
 
-/// The format version this release writes and reads.
-pub(crate) const VERSION: u8 = 0x01;
+/// The format version this release writes.
+pub(crate) const VERSION: u8 = 0x02;
+/// The version before the cookie-lifetime field, still read.
+const VERSION_1: u8 = 0x01;
 /// Version, key id, codec id.
 const HEADER_LEN: usize = 6;
 const TIMES_LEN: usize = 16;
+/// The cookie-lifetime field of version 2 (see `CookieExpiry`'s wire form).
+pub(crate) const COOKIE_LEN: usize = 5;
 /// Bytes the format adds around the payload, before base64.
-pub const OVERHEAD: usize = HEADER_LEN + NONCE_LEN + TIMES_LEN + TAG_LEN;
+pub const OVERHEAD: usize = HEADER_LEN + NONCE_LEN + TIMES_LEN + COOKIE_LEN + TAG_LEN;
+/// Version 1's overhead: no cookie-lifetime field.
+const OVERHEAD_V1: usize = OVERHEAD - COOKIE_LEN;
 /// Offset of the plaintext (times, then payload) in the decoded value.
 const PLAINTEXT_START: usize = HEADER_LEN + NONCE_LEN;
 /// Longest cookie name the format binds; longer names are refused when a sealer is built.
@@ -35,11 +45,13 @@ pub const MAX_NAME_LEN: usize = 256;
 /// Names up to this long get their AAD built in a 32-byte buffer instead of a 261-byte one.
 const SHORT_NAME_LEN: usize = 27;
 
-/// Session timestamps carried inside the ciphertext, in unix seconds.
+/// What the ciphertext carries besides the payload: the session's times, in unix seconds, and
+/// the lifetime it chose for its cookie, as opaque bytes (all zero: the layer's default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Times {
     pub(crate) created_at: u64,
     pub(crate) expires_at: u64,
+    pub(crate) cookie: [u8; COOKIE_LEN],
 }
 
 /// What an authenticated value holds, borrowed from the scratch buffer it was opened in.
@@ -165,6 +177,7 @@ pub(crate) fn seal_with_nonce<E>(
         buf.extend_from_slice(nonce);
         buf.extend_from_slice(&times.created_at.to_le_bytes());
         buf.extend_from_slice(&times.expires_at.to_le_bytes());
+        buf.extend_from_slice(&times.cookie);
         write_payload(buf).map_err(SealFailure::Payload)?;
 
         let tag = with_aad(&header, cookie_name, |aad| {
@@ -200,19 +213,23 @@ pub(crate) fn open<R>(
         URL_SAFE_NO_PAD
             .decode_append(value, buf)
             .map_err(|_| OpenError::Malformed(Malformed::Base64))?;
-        if buf.len() < OVERHEAD {
+        // The version first: it decides the least length.
+        let min = match buf.first() {
+            Some(&VERSION) => OVERHEAD,
+            Some(&VERSION_1) => OVERHEAD_V1,
+            Some(&other) => return Err(OpenError::UnsupportedVersion(other)),
+            None => 0,
+        };
+        if buf.len() < min.max(OVERHEAD_V1) {
             return Err(OpenError::Malformed(Malformed::TooShort {
                 len: buf.len(),
-                min: OVERHEAD,
+                min: min.max(OVERHEAD_V1),
             }));
         }
         let (head, rest) = buf.split_at_mut(PLAINTEXT_START);
         let (header, nonce) = head.split_at(HEADER_LEN);
         let header: [u8; HEADER_LEN] = header.try_into().map_err(|_| OpenError::Unauthenticated)?;
         let nonce: &[u8; NONCE_LEN] = nonce.try_into().map_err(|_| OpenError::Unauthenticated)?;
-        if header[0] != VERSION {
-            return Err(OpenError::UnsupportedVersion(header[0]));
-        }
         let sealed_with = header[5];
         if let Some(expected) = codec_id.filter(|&expected| expected != sealed_with) {
             return Err(OpenError::WrongCodec {
@@ -234,6 +251,15 @@ pub(crate) fn open<R>(
 
         let (times, payload) = ciphertext.split_at(TIMES_LEN);
         let (created, expires) = times.split_at(8);
+        // Version 1 has no cookie field: the layer's default, as all zero means.
+        let (cookie, payload) = if header[0] == VERSION {
+            let (cookie, payload) = payload.split_at(COOKIE_LEN);
+            let cookie: [u8; COOKIE_LEN] =
+                cookie.try_into().map_err(|_| OpenError::Unauthenticated)?;
+            (cookie, payload)
+        } else {
+            ([0; COOKIE_LEN], payload)
+        };
         let times = Times {
             created_at: u64::from_le_bytes(
                 created.try_into().map_err(|_| OpenError::Unauthenticated)?,
@@ -241,6 +267,7 @@ pub(crate) fn open<R>(
             expires_at: u64::from_le_bytes(
                 expires.try_into().map_err(|_| OpenError::Unauthenticated)?,
             ),
+            cookie,
         };
         f(Envelope {
             key_id,
@@ -281,9 +308,14 @@ mod tests {
     }
 
     fn seal_fixed(payload: &[u8]) -> String {
+        seal_fixed_with(payload, [0; COOKIE_LEN])
+    }
+
+    fn seal_fixed_with(payload: &[u8], cookie: [u8; COOKIE_LEN]) -> String {
         let times = Times {
             created_at: 1_700_000_000,
             expires_at: 1_700_086_400,
+            cookie,
         };
         let mut value = String::new();
         let sealed = seal_with_nonce(
@@ -307,7 +339,7 @@ mod tests {
 
     #[test]
     fn frozen_vector_has_exact_layout() {
-        let value = seal_fixed(b"hello");
+        let value = seal_fixed_with(b"hello", [2, 0, 0, 0, 0]);
         let raw = URL_SAFE_NO_PAD.decode_to_vec(&value).unwrap();
         assert_eq!(raw.len(), OVERHEAD + 5);
         assert_eq!(raw[0], VERSION);
@@ -319,11 +351,61 @@ mod tests {
     }
 
     /// Key `[0x42; 32]`, codec byte 2, nonce `[0x24; 24]`, created 1700000000, expires
-    /// 1700086400, name `session`, payload `hello`. Cross-checked against libsodium's
+    /// 1700086400, cookie field `02 00 00 00 00` (until the session expires), name `session`,
+    /// payload `hello`. Cross-checked against libsodium's
     /// `crypto_aead_xchacha20poly1305_ietf_encrypt` with the same inputs (through PyNaCl:
     /// AAD = header || "session").
     const FROZEN_HELLO: &str =
+        "AhCMB0QCJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkpa-EAG4kTKYibWpfDogNyjDxjrp8dxHxTQ5Zo5cidwCakoGUKQdRZrwh";
+
+    /// The same inputs in format version 1, which had no cookie field (and was written by the
+    /// releases before it): still read, as the layer's default lifetime.
+    const FROZEN_HELLO_V1: &str =
         "ARCMB0QCJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkpa-EAG4kTKYibWpfDogNylqU4tYTfXTyyFcG9USe7atuAZLr9w";
+
+    #[test]
+    fn both_versions_open_with_their_cookie_field() {
+        for (value, cookie) in [
+            (FROZEN_HELLO, [2, 0, 0, 0, 0]),
+            (FROZEN_HELLO_V1, [0; COOKIE_LEN]),
+        ] {
+            let (times, payload) = open(&ring(), b"session", Some(CODEC), value, 4096, |e| {
+                Ok((e.times, e.payload.to_vec()))
+            })
+            .unwrap();
+            assert_eq!(payload, b"hello");
+            assert_eq!(
+                times,
+                Times {
+                    created_at: 1_700_000_000,
+                    expires_at: 1_700_086_400,
+                    cookie,
+                }
+            );
+        }
+        // A version-1 value one byte short of its own minimum is too short; a version-2 one
+        // must hold the cookie field too.
+        let short_v2 = {
+            let mut raw = URL_SAFE_NO_PAD.decode_to_vec(FROZEN_HELLO).unwrap();
+            raw.truncate(OVERHEAD - 1);
+            URL_SAFE_NO_PAD.encode_to_string(&raw)
+        };
+        assert_eq!(
+            open(
+                &ring(),
+                b"session",
+                Some(CODEC),
+                &short_v2,
+                4096,
+                |_| Ok(())
+            )
+            .unwrap_err(),
+            OpenError::Malformed(Malformed::TooShort {
+                len: OVERHEAD - 1,
+                min: OVERHEAD
+            })
+        );
+    }
 
     #[test]
     fn aad_binds_the_cookie_name() {
@@ -343,6 +425,7 @@ mod tests {
         let times = Times {
             created_at: 1,
             expires_at: 2,
+            cookie: [0; COOKIE_LEN],
         };
         for len in [
             0,
@@ -376,7 +459,7 @@ mod tests {
             let mut plaintext = raw[PLAINTEXT_START..raw.len() - TAG_LEN].to_vec();
             let tag: [u8; TAG_LEN] = raw[raw.len() - TAG_LEN..].try_into().unwrap();
             aead::open_in_place(key.as_bytes(), &[7; 24], &aad, &mut plaintext, &tag).unwrap();
-            assert_eq!(&plaintext[TIMES_LEN..], b"payload");
+            assert_eq!(&plaintext[TIMES_LEN + COOKIE_LEN..], b"payload");
             // Opens under its name only: a one-byte change anywhere in it fails.
             assert!(
                 open(&ring(), &name, Some(CODEC), &value, 4096, |_| Ok(())).is_ok(),
@@ -397,6 +480,7 @@ mod tests {
         let times = Times {
             created_at: 1,
             expires_at: 2,
+            cookie: [0; COOKIE_LEN],
         };
         let sealed = seal_with_nonce(
             ring().primary(),

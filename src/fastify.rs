@@ -24,6 +24,7 @@ use serde_json::Value;
 
 use crate::clock::{Clock, SystemClock};
 use crate::codec::{json_error, write_json_object, Codec, Json};
+use crate::cookie_expiry::CookieExpiry;
 use crate::entries::Entries;
 use crate::error::{CodecError, ConfigError, KeyError, OpenError, SealError};
 use crate::key::{DeriveParams, Key, KeyId};
@@ -256,6 +257,8 @@ impl FastifySealer {
                     needs_reseal: key_index > 0,
                     // The plugin's expiry counts from `__ts`, not from the last use.
                     refresh_due: false,
+                    // The plugin's format has no place for it.
+                    cookie_expiry: None,
                 })
             },
         )
@@ -354,6 +357,8 @@ impl SessionSealer for FastifySealer {
         &self,
         entries: &Entries,
         _created_at: u64,
+        // The plugin's format has no place for the cookie's lifetime: the layer's applies.
+        _cookie: Option<CookieExpiry>,
         now: u64,
     ) -> Result<SealedSession, SealError> {
         // The entries with `__ts` = now in its sorted place (replacing any entry of that name),
@@ -446,7 +451,7 @@ mod tests {
         ] {
             entries.insert(key.to_owned(), value.as_bytes().to_vec());
         }
-        let sealed = sealer.seal_session(&entries, 5, 1_000).unwrap();
+        let sealed = sealer.seal_session(&entries, 5, None, 1_000).unwrap();
         let opened = sealer.open_at::<Value>(&sealed.value, 1_000).unwrap();
         assert_eq!(opened.created_at(), 1_000);
         assert_eq!(

@@ -112,7 +112,10 @@ pub use ::http;
 #[cfg(feature = "fastify")]
 mod fastify;
 
-pub use self::cookie_layer::{OnSaveError, SameSite, SessionCookie, MAX_CHUNKS};
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub use self::cookie_layer::OnSaveError;
+pub use self::cookie_layer::{SameSite, SessionCookie, MAX_CHUNKS};
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use self::integrations::axum::{

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::clock::{unix_seconds, Clock, SystemClock};
 use crate::codec::{Codec, DefaultCodec};
+use crate::cookie_expiry::CookieExpiry;
 use crate::envelope::{self, SealFailure, Times, MAX_NAME_LEN};
 use crate::error::{CodecError, ConfigError, OpenError, SealError, TooLarge};
 use crate::key::KeyId;
@@ -220,7 +221,7 @@ impl<C: Codec> Sealer<C> {
         created_at: u64,
         now: u64,
     ) -> Result<String, SealError> {
-        self.seal_payload_at(created_at, now, |buf| self.codec.encode(value, buf))
+        self.seal_payload_at(created_at, None, now, |buf| self.codec.encode(value, buf))
     }
 
     /// Seal payload bytes the caller has already encoded, as a session that began at
@@ -231,22 +232,24 @@ impl<C: Codec> Sealer<C> {
         created_at: u64,
         now: u64,
     ) -> Result<String, SealError> {
-        self.seal_payload_at(created_at, now, |buf| {
+        self.seal_payload_at(created_at, None, now, |buf| {
             buf.extend_from_slice(payload);
             Ok(())
         })
     }
 
     /// Seal the payload `write_payload` appends (straight into the envelope's buffer) as a
-    /// session that began at `created_at`, sealed at `now`, into a new value.
+    /// session that began at `created_at` and chose `cookie` for its cookie's lifetime (`None`:
+    /// the layer's default), sealed at `now`, into a new value.
     pub(crate) fn seal_payload_at(
         &self,
         created_at: u64,
+        cookie: Option<CookieExpiry>,
         now: u64,
         write_payload: impl FnOnce(&mut Vec<u8>) -> Result<(), CodecError>,
     ) -> Result<String, SealError> {
         let mut value = String::new();
-        self.seal_payload_append(created_at, now, write_payload, &mut value)?;
+        self.seal_payload_append(created_at, cookie, now, write_payload, &mut value)?;
         Ok(value)
     }
 
@@ -256,6 +259,7 @@ impl<C: Codec> Sealer<C> {
     pub(crate) fn seal_payload_append(
         &self,
         created_at: u64,
+        cookie: Option<CookieExpiry>,
         now: u64,
         write_payload: impl FnOnce(&mut Vec<u8>) -> Result<(), CodecError>,
         out: &mut String,
@@ -271,6 +275,7 @@ impl<C: Codec> Sealer<C> {
         let times = Times {
             created_at,
             expires_at,
+            cookie: CookieExpiry::to_wire(cookie),
         };
         let start = out.len();
         envelope::seal_append(
@@ -336,6 +341,7 @@ impl<C: Codec> Sealer<C> {
                 let Times {
                     created_at,
                     expires_at,
+                    cookie,
                 } = envelope.times;
                 if created_at > now.saturating_add(self.leeway) {
                     return Err(OpenError::NotYetValid { created_at });
@@ -366,6 +372,7 @@ impl<C: Codec> Sealer<C> {
                     expires_at: deadline,
                     needs_reseal: envelope.key_id != self.ring.primary().id(),
                     refresh_due,
+                    cookie_expiry: CookieExpiry::from_wire(cookie),
                 })
             },
         )
@@ -413,6 +420,7 @@ pub struct Opened<T> {
     pub(crate) expires_at: u64,
     pub(crate) needs_reseal: bool,
     pub(crate) refresh_due: bool,
+    pub(crate) cookie_expiry: Option<CookieExpiry>,
 }
 
 impl<T> fmt::Debug for Opened<T> {
@@ -427,6 +435,7 @@ impl<T> fmt::Debug for Opened<T> {
             expires_at,
             needs_reseal,
             refresh_due,
+            cookie_expiry,
         } = self;
         f.debug_struct("Opened")
             .field("value", &format_args!("<redacted>"))
@@ -436,6 +445,7 @@ impl<T> fmt::Debug for Opened<T> {
             .field("expires_at", expires_at)
             .field("needs_reseal", needs_reseal)
             .field("refresh_due", refresh_due)
+            .field("cookie_expiry", cookie_expiry)
             .finish()
     }
 }
@@ -487,6 +497,14 @@ impl<T> Opened<T> {
         self.refresh_due
     }
 
+    /// The lifetime the session chose for its cookie
+    /// ([`Session::set_cookie_expiry`](crate::Session::set_cookie_expiry)), sealed with it;
+    /// `None` when it chose none (the layer's default applies), for values sealed through
+    /// [`seal`](Sealer::seal), and for `@fastify/secure-session` values, which cannot carry it.
+    pub fn cookie_expiry(&self) -> Option<CookieExpiry> {
+        self.cookie_expiry
+    }
+
     /// The same envelope facts with another value.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Opened<U> {
         Opened {
@@ -497,6 +515,7 @@ impl<T> Opened<T> {
             expires_at: self.expires_at,
             needs_reseal: self.needs_reseal,
             refresh_due: self.refresh_due,
+            cookie_expiry: self.cookie_expiry,
         }
     }
 }

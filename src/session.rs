@@ -165,6 +165,7 @@ impl<C: Codec> Session<C> {
             had_cookie: true,
             needs_reseal: opened.needs_reseal,
             idle_refresh_due: opened.idle_refresh_due,
+            cookie_expiry: opened.cookie_expiry,
             ..State::default()
         };
         Self::with_state(codec, state)
@@ -336,6 +337,7 @@ impl<C: Codec> Session<C> {
         let mut state = self.lock();
         if !state.entries.is_empty() {
             state.entries.clear();
+            state.cookie_expiry = None;
             state.changed = true;
         }
     }
@@ -355,16 +357,19 @@ impl<C: Codec> Session<C> {
     pub fn destroy(&self) {
         let mut state = self.lock();
         state.entries.clear();
+        state.cookie_expiry = None;
         state.destroyed = true;
         state.changed = true;
     }
 
     /// Begin a new session in place: the start time (and with it the absolute deadline) is
-    /// reset, and every entry is dropped except those under `keep`. Call it when privileges
-    /// change, such as at login.
+    /// reset, every entry is dropped except those under `keep`, and the cookie lifetime goes
+    /// back to the layer's default. Call it when privileges change, such as at login (then
+    /// [`set_cookie_expiry`](Self::set_cookie_expiry) for a "remember me" login).
     pub fn regenerate(&self, keep: &[&str]) {
         let mut state = self.lock();
         state.entries.retain(|key, _| keep.contains(&key.as_str()));
+        state.cookie_expiry = None;
         state.created_at = None;
         state.expires_at = None;
         state.destroyed = false;
@@ -394,17 +399,27 @@ impl<C: Codec> Session<C> {
         self.lock().destroyed
     }
 
-    /// How long the browser keeps the cookie sent with this response, overriding the
-    /// configured default for this response only: for example a persistent cookie for a
-    /// "remember me" login. Marks the session changed, so that a cookie is sent.
+    /// How long the browser keeps this session's cookie, instead of the layer's default: for
+    /// example [`CookieExpiry::UntilSessionExpires`] for a "remember me" login. Marks the
+    /// session changed, so that a cookie is sent.
     ///
-    /// The choice is not stored in the cookie: a later response that re-seals the session uses
-    /// the configured default again unless the request sets it again (a "remember me" flag
-    /// kept in the session makes that easy).
+    /// The choice is sealed into the cookie with the session, so every later response that
+    /// re-seals it (a change, an idle refresh, a re-seal under a new key) keeps it, until it
+    /// is set again, or the session is [`regenerate`](Self::regenerate)d,
+    /// [`clear`](Self::clear)ed or [`destroy`](Self::destroy)ed. (The
+    /// `@fastify/secure-session` format has no place for it: there it applies to this response
+    /// only.)
     pub fn set_cookie_expiry(&self, expiry: CookieExpiry) {
         let mut state = self.lock();
         state.cookie_expiry = Some(expiry);
         state.changed = true;
+    }
+
+    /// The cookie lifetime this session chose with
+    /// [`set_cookie_expiry`](Self::set_cookie_expiry) (in this request, or sealed in the
+    /// cookie it came in); `None`: the layer's default.
+    pub fn cookie_expiry(&self) -> Option<CookieExpiry> {
+        self.lock().cookie_expiry
     }
 
     /// Record what the request brought: how many chunk cookies it carried (see
@@ -771,7 +786,7 @@ mod tests {
         let mut entries = Entries::new();
         entries.insert("a".into(), encoded(&[1u8, 2, 3]));
         entries.insert("b".into(), encoded(""));
-        let sealed = sealer.seal_session(&entries, 1_000, 1_500).unwrap();
+        let sealed = sealer.seal_session(&entries, 1_000, None, 1_500).unwrap();
         assert_eq!(sealed.expires_at, 1_000 + 86_400);
         let opened = sealer.open_session(&sealed.value, 1_600).unwrap();
         assert_eq!(opened.entries, entries);
@@ -786,7 +801,7 @@ mod tests {
         session.insert("n", 300u32).unwrap();
         session.insert("name", "ada").unwrap();
         let entries = sealed_entries(&session);
-        let sealed = sealer.seal_session(&entries, 1_000, 1_000).unwrap();
+        let sealed = sealer.seal_session(&entries, 1_000, None, 1_000).unwrap();
         let opened = sealer.open_session(&sealed.value, 1_000).unwrap();
         let back = Session::from_opened(crate::codec::Postcard, opened);
         assert_eq!(back.get::<u32>("n").unwrap(), Some(300));

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::codec::Codec;
+use crate::cookie_expiry::CookieExpiry;
 use crate::entries::Entries;
 use crate::error::{OpenError, SealError};
 use crate::sealer::Sealer;
@@ -62,8 +63,9 @@ pub trait SessionSealer: sealed::Sealed + Clone + Send + Sync + 'static {
         None
     }
 
-    /// Seal `entries` as a session that began at `created_at` (equal to `now` for a new one),
-    /// sealed at `now`.
+    /// Seal `entries` as a session that began at `created_at` (equal to `now` for a new one)
+    /// and chose `cookie` for its cookie's lifetime (`None`: the layer's default), sealed at
+    /// `now`. A format that cannot carry the choice leaves it out.
     ///
     /// Provided for a sealer with a [`native_sealer`](Self::native_sealer): the value
     /// [`seal_session_append`](Self::seal_session_append) writes, in a string of its own. A
@@ -74,10 +76,11 @@ pub trait SessionSealer: sealed::Sealed + Clone + Send + Sync + 'static {
         &self,
         entries: &Entries,
         created_at: u64,
+        cookie: Option<CookieExpiry>,
         now: u64,
     ) -> Result<SealedSession, SealError> {
         let mut value = String::new();
-        let expires_at = self.seal_session_append(entries, created_at, now, &mut value)?;
+        let expires_at = self.seal_session_append(entries, created_at, cookie, now, &mut value)?;
         Ok(SealedSession::new(value, expires_at))
     }
 
@@ -94,6 +97,7 @@ pub trait SessionSealer: sealed::Sealed + Clone + Send + Sync + 'static {
         &self,
         entries: &Entries,
         created_at: u64,
+        cookie: Option<CookieExpiry>,
         now: u64,
         out: &mut String,
     ) -> Result<u64, SealError> {
@@ -101,12 +105,13 @@ pub trait SessionSealer: sealed::Sealed + Clone + Send + Sync + 'static {
             // The deadline is the native sealer's.
             return native.seal_payload_append(
                 created_at,
+                cookie,
                 now,
                 |buf| native.codec_ref().encode_entries(entries, buf),
                 out,
             );
         }
-        let sealed = self.seal_session(entries, created_at, now)?;
+        let sealed = self.seal_session(entries, created_at, cookie, now)?;
         out.push_str(&sealed.value);
         Ok(sealed.expires_at)
     }
@@ -134,10 +139,14 @@ pub struct OpenedSession {
     pub needs_reseal: bool,
     /// The idle deadline is near: re-seal to slide it.
     pub idle_refresh_due: bool,
+    /// The lifetime the session chose for its cookie, sealed with it; `None`: the layer's
+    /// default.
+    pub cookie_expiry: Option<CookieExpiry>,
 }
 
 impl OpenedSession {
-    /// An opened session that needs no re-seal; set the two flags after if it does.
+    /// An opened session that needs no re-seal and chose no cookie lifetime; set those fields
+    /// after where it did.
     pub fn new(entries: Entries, created_at: u64, expires_at: u64) -> Self {
         Self {
             entries,
@@ -145,6 +154,7 @@ impl OpenedSession {
             expires_at,
             needs_reseal: false,
             idle_refresh_due: false,
+            cookie_expiry: None,
         }
     }
 }
@@ -213,6 +223,7 @@ impl<C: Codec> SessionSealer for Sealer<C> {
                 .map_err(OpenError::Decode)
         })?;
         Ok(OpenedSession {
+            cookie_expiry: opened.cookie_expiry(),
             created_at: opened.created_at(),
             expires_at: opened.expires_at(),
             needs_reseal: opened.needs_reseal(),
@@ -239,7 +250,7 @@ mod tests {
         let mut value = Vec::new();
         Postcard.encode(&"alice@example.com", &mut value).unwrap();
         let entries: Entries = [("email".to_owned(), value)].into();
-        let sealed = sealer.seal_session(&entries, 1_000, 1_000).unwrap();
+        let sealed = sealer.seal_session(&entries, 1_000, None, 1_000).unwrap();
         let opened = sealer.open_session(&sealed.value, 1_000).unwrap();
         assert_eq!(opened.entries, entries);
         for shown in [

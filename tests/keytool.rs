@@ -395,6 +395,7 @@ fn inspect_reports_key_times_reseal_and_payload_size() {
         format!("{} (previous key, not the primary)", old.id())
     );
     assert_eq!(run.field("codec:"), "postcard (id 2)");
+    assert_eq!(run.field("cookie:"), "the layer's default lifetime");
     assert_eq!(run.field("created:"), "951782400 (2000-02-29 00:00:00 UTC)");
     assert!(run
         .field("expires:")
@@ -584,7 +585,7 @@ fn inspect_says_why_a_value_does_not_open() {
         .stderr
         .contains("or it was sealed for another cookie name than \"other\""));
 
-    let run = inspect("AAAA", "session", "1700000001");
+    let run = inspect("AgAA", "session", "1700000001");
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("malformed value"));
 

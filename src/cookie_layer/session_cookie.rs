@@ -473,16 +473,18 @@ impl<S: SessionSealer> SessionCookie<S> {
             WritePlan::Seal {
                 entries,
                 created_at,
-                expiry,
+                expiry: chosen,
             } => {
-                let expiry = expiry.unwrap_or(self.expiry);
+                // The session's own choice is sealed with it, so that it outlives this
+                // response; the layer's default applies where it made none.
+                let expiry = chosen.unwrap_or(self.expiry);
                 let sealed = if self.max_chunks > 1 {
                     self.sealer
-                        .seal_session(entries, created_at, now)
+                        .seal_session(entries, created_at, chosen, now)
                         .map(Sealed::ToSplit)
                         .map_err(WriteError::from)
                 } else {
-                    self.sealed_line(entries, created_at, now, expiry)
+                    self.sealed_line(entries, created_at, chosen, now)
                         .map(Sealed::Line)
                 };
                 let written = match sealed {
@@ -533,17 +535,18 @@ impl<S: SessionSealer> SessionCookie<S> {
         &self,
         entries: &Entries,
         created_at: u64,
+        chosen: Option<CookieExpiry>,
         now: u64,
-        expiry: CookieExpiry,
     ) -> Result<HeaderValue, WriteError> {
         let name = self.sealer.name();
+        let expiry = chosen.unwrap_or(self.expiry);
         self.attributes.line(
             name,
             |line| {
                 let start = line.len();
                 let expires_at = self
                     .sealer
-                    .seal_session_append(entries, created_at, now, line)?;
+                    .seal_session_append(entries, created_at, chosen, now, line)?;
                 encode_in_place(line, start);
                 let size = line.len() - 1;
                 let max = MAX_COOKIE_SIZE.max(name.len() + self.sealer.max_value_len());

@@ -1,5 +1,6 @@
-//! Frozen vectors: values sealed once by this release with a fixed key must keep opening to the
-//! exact same data. A change to the wire format, the key id, a codec's encoding or the time
+//! Frozen vectors: values sealed once with a fixed key must keep opening to the exact same
+//! data, in both format versions (1, written by the releases before the cookie-lifetime field,
+//! and 2). A change to the wire format, the key id, a codec's encoding or the time
 //! checks breaks these tests.
 //!
 //! Each value was sealed by `Sealer` with key `fixed_key(1)` (key id `10ce5255`), cookie name
@@ -60,6 +61,30 @@ const FROZEN_JSON: &str = concat!(
 const FROZEN_HELLO: &str =
     "ARCMB0QCJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkpa-EAG4kTKYibWpfDogNylqU4tYTfXTyyFcG9USe7atuAZLr9w";
 
+/// The same in version 2, with the cookie field `02 00 00 00 00` (until the session expires).
+const FROZEN_HELLO_V2: &str =
+    "AhCMB0QCJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkpa-EAG4kTKYibWpfDogNyjDxjrp8dxHxTQ5Zo5cidwCakoGUKQdRZrwh";
+
+/// `sample_profile()` under postcard 1, in format version 2 (the cookie field zero: no
+/// lifetime chosen).
+const FROZEN_POSTCARD_V2: &str = concat!(
+    "AhDOUlUCuhCog19ELiHfiMyVoma2SQ5XHlk5IenJqKB-y7rLrhlhnlp_DQCvDQnargtNFm5ET92BsGK6",
+    "RrW2GwjF1jfXAUBxTFSvtatvhjcnMm_x0OPj9mrC0aBHdfA4g0VOfsmCPDidl8lZOO9dxnaIlnIsP2M-",
+    "hwODhZH4YeiVCXTtChBluTC8JZJhcqC1MDbmx2PNxhalasBBwGpW6FkSnOf3jyBfJj_jVTlVldWXaEt-",
+    "UqVWMfQVxlsSA6YLbV7mJNuIEcyb77pfVTQhmpU2A1FN3ivT72rWz0NMxR3DL3-d4-LG3LJQNwy4W78c",
+    "vRn2S72HPtypWpopxfJeA6K-kJvRKOwa8BQ8tg",
+);
+
+/// A session (`profile` = `sample_profile()`, postcard) that chose
+/// `CookieExpiry::UntilSessionExpires`, in format version 2: the choice is sealed with it.
+const FROZEN_SESSION_REMEMBERED: &str = concat!(
+    "AhDOUlUCd8sY5X4Kxkmenhbbrdd6Q3qV9UF3b2yLKo99rFQiMffm8eoBjmtf58bITGBxTU-YFer69n_Y",
+    "67av4kwGP7VVae9wE9yL2iLCdHKtKQFlQ95zbAjAR_6XGmwiD_8SVjUzUr_iahCaVTXwPg7-HrcuhsIX",
+    "MHIhFhXibD1X4bMV0IkXTkr3sthliiZoauX38v97If-M-oLBnEUL3s-Xye-gObtJAlcYMYn-FCpAi6e8",
+    "A1TFmLiG-vPom7xb1HUqdH95-0oUzTFKNKiHBxlSf-i5m5Gs7A75J0F9K407GwPMnz_enU_mNYHUMFE_",
+    "0GHAwS58JtbiYiU4RvrwvQRcr3oNzL9QThMAcE86b8GJvI1Holl6",
+);
+
 fn frozen_sealer<C: Codec>(codec: C) -> Sealer<C> {
     Sealer::with_codec(fixed_key(1), codec)
         .cookie_name("session")
@@ -95,6 +120,33 @@ fn frozen_bincode_value_opens_to_the_exact_profile() {
 #[test]
 fn frozen_postcard_value_opens_to_the_exact_profile() {
     assert_opens_to_the_sample(sealed_session::Postcard, FROZEN_POSTCARD);
+    assert_opens_to_the_sample(sealed_session::Postcard, FROZEN_POSTCARD_V2);
+    let sealer = frozen_sealer(sealed_session::Postcard);
+    let v1 = sealer
+        .open_at::<Profile>(FROZEN_POSTCARD, OPENED_AT)
+        .unwrap();
+    let v2 = sealer
+        .open_at::<Profile>(FROZEN_POSTCARD_V2, OPENED_AT)
+        .unwrap();
+    assert_eq!((v1.cookie_expiry(), v2.cookie_expiry()), (None, None));
+}
+
+#[test]
+fn a_frozen_session_keeps_the_cookie_lifetime_it_chose() {
+    use sealed_session::{CookieExpiry, SessionSealer};
+    let opened = frozen_sealer(sealed_session::Postcard)
+        .open_session(FROZEN_SESSION_REMEMBERED, OPENED_AT)
+        .unwrap();
+    assert_eq!(
+        opened.cookie_expiry,
+        Some(CookieExpiry::UntilSessionExpires)
+    );
+    assert_eq!(opened.created_at, CREATED_AT);
+    let profile = opened.entries.get("profile").unwrap();
+    assert_eq!(
+        sealed_session::Postcard.decode::<Profile>(profile).unwrap(),
+        sample_profile()
+    );
 }
 
 #[cfg(feature = "json")]
@@ -108,6 +160,14 @@ fn frozen_wire_vector_opens_to_its_payload_and_times() {
     let sealer = Sealer::new(Key::from_bytes([0x42; 32])).cookie_name("session");
     let opened = sealer.open_bytes_at(FROZEN_HELLO, 1_700_000_001).unwrap();
     assert_eq!(opened.value(), b"hello");
+    let v2 = sealer
+        .open_bytes_at(FROZEN_HELLO_V2, 1_700_000_001)
+        .unwrap();
+    assert_eq!(v2.value(), b"hello");
+    assert_eq!(
+        v2.cookie_expiry(),
+        Some(sealed_session::CookieExpiry::UntilSessionExpires)
+    );
     assert_eq!(opened.codec_id(), 2);
     assert_eq!(opened.key_id().to_string(), "108c0744");
     assert_eq!(opened.created_at(), 1_700_000_000);

@@ -54,7 +54,7 @@ fn every_bit_flip_of_the_decoded_value_is_rejected_with_the_right_error() {
             forged[byte] ^= 1 << bit;
             let err = open(&URL_SAFE_NO_PAD.encode(&forged)).unwrap_err();
             let expected = match byte {
-                0 => OpenError::UnsupportedVersion(0x01 ^ (1 << bit)),
+                0 => OpenError::UnsupportedVersion(0x02 ^ (1 << bit)),
                 1..=4 => {
                     let mut flipped = id;
                     flipped[byte - 1] ^= 1 << bit;
@@ -158,14 +158,16 @@ fn empty_garbage_and_non_base64_values_are_malformed() {
 
 #[test]
 fn too_short_values_name_their_length() {
+    // Version 2 (written now), then version 1 (still read), whose least length lacks the
+    // 5-byte cookie field.
     assert_eq!(
-        open("AAAA").unwrap_err(),
+        open(&URL_SAFE_NO_PAD.encode([2u8, 0, 0])).unwrap_err(),
         OpenError::Malformed(Malformed::TooShort {
             len: 3,
             min: OVERHEAD
         })
     );
-    let just_short = URL_SAFE_NO_PAD.encode(vec![1u8; OVERHEAD - 1]);
+    let just_short = URL_SAFE_NO_PAD.encode(vec![2u8; OVERHEAD - 1]);
     let err = open(&just_short).unwrap_err();
     assert_eq!(
         err,
@@ -175,15 +177,30 @@ fn too_short_values_name_their_length() {
         })
     );
     assert!(err.to_string().contains(&format!("{}", OVERHEAD - 1)));
+    let v1_short = URL_SAFE_NO_PAD.encode(vec![1u8; OVERHEAD - 6]);
+    assert_eq!(
+        open(&v1_short).unwrap_err(),
+        OpenError::Malformed(Malformed::TooShort {
+            len: OVERHEAD - 6,
+            min: OVERHEAD - 5
+        })
+    );
 }
 
 #[test]
 fn a_wrong_version_byte_is_unsupported_version() {
     let mut raw = URL_SAFE_NO_PAD.decode(sealed()).unwrap();
-    raw[0] = 2;
+    raw[0] = 3;
     assert_eq!(
         open(&URL_SAFE_NO_PAD.encode(&raw)).unwrap_err(),
-        OpenError::UnsupportedVersion(2)
+        OpenError::UnsupportedVersion(3)
+    );
+    // Relabelled as version 1, which is read: the header is authenticated, so it does not
+    // open (and its cookie field is not taken for payload).
+    raw[0] = 1;
+    assert_eq!(
+        open(&URL_SAFE_NO_PAD.encode(&raw)).unwrap_err(),
+        OpenError::Unauthenticated
     );
     raw[0] = 0;
     assert_eq!(

@@ -162,7 +162,9 @@ fn open_session_keeps_ts_out_of_the_entries_and_types_its_errors() {
     );
 
     // A sealed session opens with the plain API too, `__ts` = the time of the seal.
-    let sealed = sealer.seal_session(&opened.entries, NOW, NOW + 10).unwrap();
+    let sealed = sealer
+        .seal_session(&opened.entries, NOW, None, NOW + 10)
+        .unwrap();
     assert_eq!(sealed.expires_at, NOW + 10 + 86_400);
     let again = sealer.open_at::<Value>(&sealed.value, NOW + 10).unwrap();
     assert_eq!(again.value(), &json!({ "views": 3, "user": { "id": 7 } }));

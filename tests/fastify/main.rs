@@ -671,45 +671,58 @@ fn arbitrary_values_never_panic() {
 }
 
 /// The native format checked against libsodium: sodium-native's
-/// `crypto_aead_xchacha20poly1305_ietf_encrypt` reproduces the frozen v1 vector.
+/// `crypto_aead_xchacha20poly1305_ietf_encrypt` reproduces the frozen vectors of both format
+/// versions (the ones pinned in src/envelope.rs and docs/format.md), and the crate opens them.
 #[test]
 fn native_envelope_matches_libsodium() {
     let Some(node) = node::require("native_envelope_matches_libsodium") else {
         return;
     };
     // Key [0x42; 32], codec byte 2, nonce [0x24; 24], created 1700000000, expires 1700086400,
-    // name `session`, payload `hello` (the vector pinned in src/envelope.rs).
-    const FROZEN_HELLO: &str =
-        "ARCMB0QCJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkpa-EAG4kTKYibWpfDogNylqU4tYTfXTyyFcG9USe7atuAZLr9w";
-    let raw = URL_SAFE_NO_PAD.decode(FROZEN_HELLO).unwrap();
+    // name `session`, payload `hello`; version 2 with the cookie field 02 00 00 00 00.
+    let vectors: [(u8, &[u8], &str); 2] = [
+        (
+            2,
+            &[2, 0, 0, 0, 0],
+            "AhCMB0QCJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkpa-EAG4kTKYibWpfDogNyjDxjrp8dxHxTQ5Zo5cidwCakoGUKQdRZrwh",
+        ),
+        (
+            1,
+            &[],
+            "ARCMB0QCJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkpa-EAG4kTKYibWpfDogNylqU4tYTfXTyyFcG9USe7atuAZLr9w",
+        ),
+    ];
     let key = Key::from_bytes([0x42; 32]);
-    let mut header = vec![0x01];
-    header.extend_from_slice(&key.id().to_bytes());
-    header.push(2);
-    assert_eq!(&raw[..6], &header[..]);
-    let mut aad = header.clone();
-    aad.extend_from_slice(b"session");
-    let mut message = 1_700_000_000u64.to_le_bytes().to_vec();
-    message.extend_from_slice(&1_700_086_400u64.to_le_bytes());
-    message.extend_from_slice(b"hello");
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
-    let reply = node.run(
-        "aead.js",
-        &json!({
-            "key": hex(&[0x42; 32]),
-            "nonce": hex(&[0x24; 24]),
-            "aad": hex(&aad),
-            "message": hex(&message),
-        }),
-    );
-    assert_eq!(reply["ciphertext"], hex(&raw[30..]));
+    for (version, cookie, value) in vectors {
+        let raw = URL_SAFE_NO_PAD.decode(value).unwrap();
+        let mut header = vec![version];
+        header.extend_from_slice(&key.id().to_bytes());
+        header.push(2);
+        assert_eq!(&raw[..6], &header[..]);
+        let mut aad = header.clone();
+        aad.extend_from_slice(b"session");
+        let mut message = 1_700_000_000u64.to_le_bytes().to_vec();
+        message.extend_from_slice(&1_700_086_400u64.to_le_bytes());
+        message.extend_from_slice(cookie);
+        message.extend_from_slice(b"hello");
+        let reply = node.run(
+            "aead.js",
+            &json!({
+                "key": hex(&[0x42; 32]),
+                "nonce": hex(&[0x24; 24]),
+                "aad": hex(&aad),
+                "message": hex(&message),
+            }),
+        );
+        assert_eq!(reply["ciphertext"], hex(&raw[30..]), "version {version}");
 
-    // And the crate opens it.
-    let sealer = sealed_session::Sealer::new(key)
-        .cookie_name("session")
-        .leeway(Duration::ZERO);
-    let opened = sealer.open_bytes_at(FROZEN_HELLO, 1_700_000_001).unwrap();
-    assert_eq!(opened.value(), b"hello");
+        let sealer = sealed_session::Sealer::new(key.clone())
+            .cookie_name("session")
+            .leeway(Duration::ZERO);
+        let opened = sealer.open_bytes_at(value, 1_700_000_001).unwrap();
+        assert_eq!(opened.value(), b"hello");
+    }
 }
 
 // The example is compiled in so that the live test drives the exact code it shows.

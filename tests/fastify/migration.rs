@@ -41,7 +41,7 @@ fn a_plugin_session_starts_at_its_ts_and_keeps_that_start_natively() {
 
     // Re-sealed, it is a native session that began at `ts`.
     let sealed = migration
-        .seal_session(&opened.entries, opened.created_at, NOW)
+        .seal_session(&opened.entries, opened.created_at, None, NOW)
         .unwrap();
     let native = migration.native().open_session(&sealed.value, NOW).unwrap();
     assert_eq!(native.created_at, ts);
@@ -85,7 +85,7 @@ fn a_plugin_session_past_the_native_lifetime_from_its_ts_has_expired() {
         .open_session(&legacy_cookie(&legacy, ts), NOW)
         .unwrap();
     assert_eq!(
-        migration.seal_session(&opened.entries, opened.created_at, NOW),
+        migration.seal_session(&opened.entries, opened.created_at, None, NOW),
         Err(SealError::LifetimeExceeded {
             ended_at: ts + lifetime
         })

@@ -156,7 +156,7 @@ fn fixed_max_age_is_capped_at_the_sealed_deadline() {
 }
 
 #[test]
-fn per_request_expiry_overrides_the_default_for_that_response() {
+fn a_chosen_expiry_overrides_the_default_and_stays_with_the_session() {
     let cookies = SessionCookie::new(Sealer::new(key_a()).cookie_name("session"));
     let session = cookies.load(&HeaderMap::new());
     session.insert("user", "ada").unwrap();
@@ -166,10 +166,23 @@ fn per_request_expiry_overrides_the_default_for_that_response() {
     let max_age: u64 = attribute(set_cookie, "Max-Age").unwrap().parse().unwrap();
     assert!((86_300..=86_400).contains(&max_age), "{set_cookie}");
 
-    // The next request that re-seals uses the configured default again.
+    // The next request that re-seals keeps the choice, sealed in the cookie.
     let next = cookies.load(&headers(&[&pair(set_cookie)]));
+    assert_eq!(
+        next.cookie_expiry(),
+        Some(CookieExpiry::UntilSessionExpires)
+    );
     next.insert("user", "bob").unwrap();
     let values = cookies.set_cookie_values(&next).unwrap();
+    assert!(attribute(values[0].to_str().unwrap(), "Max-Age").is_some());
+    // Chosen back to a browser-session cookie, it is one from then on.
+    next.set_cookie_expiry(CookieExpiry::BrowserSession);
+    let values = cookies.set_cookie_values(&next).unwrap();
+    let set_cookie = values[0].to_str().unwrap();
+    assert_eq!(attribute(set_cookie, "Max-Age"), None);
+    let after = cookies.load(&headers(&[&pair(set_cookie)]));
+    after.touch();
+    let values = cookies.set_cookie_values(&after).unwrap();
     assert_eq!(attribute(values[0].to_str().unwrap(), "Max-Age"), None);
 }
 

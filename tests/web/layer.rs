@@ -233,15 +233,49 @@ async fn without_the_layer_the_extractor_answers_500_naming_session_layer() {
     assert!(body.contains("SessionLayer"), "{body}");
 }
 
+/// "Remember me" is sealed with the session: every later cookie of it is persistent too,
+/// whether a change, an idle refresh or a re-seal under a new key writes it, until the
+/// session is regenerated.
 #[tokio::test]
-async fn remember_me_gives_that_response_a_persistent_cookie() {
-    let app = app(named(key_a()));
+async fn remember_me_lasts_across_reseals_idle_refreshes_and_key_rotation() {
+    let max_age = |set_cookie: &str| -> Option<u64> {
+        attribute(set_cookie, "Max-Age").map(|v| v.parse().unwrap())
+    };
+    let (sealer, clock) = sealer_at(key_a());
+    let sealer = sealer
+        .max_lifetime(Duration::from_secs(30 * 86_400))
+        .idle_timeout(Duration::from_secs(7 * 86_400));
+    let app = app(sealer.clone());
     let set_cookie = one_set_cookie(&send(&app, "/remember", None).await);
-    let max_age: u64 = attribute(&set_cookie, "Max-Age").unwrap().parse().unwrap();
-    assert!((86_300..=86_400).contains(&max_age), "{set_cookie}");
-    // Other routes keep the configured browser-session cookie.
+    assert_eq!(max_age(&set_cookie), Some(7 * 86_400), "{set_cookie}");
+    // A later change, with no choice made in that request.
+    clock.set(T0 + 60);
     let set_cookie = one_set_cookie(&send(&app, "/incr", Some(&pair(&set_cookie))).await);
-    assert_eq!(attribute(&set_cookie, "Max-Age"), None);
+    assert_eq!(max_age(&set_cookie), Some(7 * 86_400), "{set_cookie}");
+    // An idle refresh: a read past half the idle timeout re-seals.
+    clock.set(T0 + 5 * 86_400);
+    let set_cookie = one_set_cookie(&send(&app, "/read", Some(&pair(&set_cookie))).await);
+    assert_eq!(max_age(&set_cookie), Some(7 * 86_400), "{set_cookie}");
+    // A re-seal under a new primary key.
+    let rotated = KeyRing::new(key_b()).with_previous(key_a()).unwrap();
+    let app = routes().layer(SessionLayer::new(
+        Sealer::new(rotated)
+            .cookie_name("session")
+            .clock(clock.clone())
+            .max_lifetime(Duration::from_secs(30 * 86_400))
+            .idle_timeout(Duration::from_secs(7 * 86_400)),
+    ));
+    clock.set(T0 + 5 * 86_400 + 10);
+    let set_cookie = one_set_cookie(&send(&app, "/read", Some(&pair(&set_cookie))).await);
+    assert!(max_age(&set_cookie).is_some(), "{set_cookie}");
+    let only_new = Sealer::new(key_b())
+        .cookie_name("session")
+        .max_lifetime(Duration::from_secs(30 * 86_400));
+    let opened = only_new.open_bytes_at(&value(&set_cookie), T0 + 5 * 86_400 + 10);
+    assert!(opened.is_ok(), "{opened:?}");
+    // Regenerated (a new login): back to the layer's browser-session cookie.
+    let set_cookie = one_set_cookie(&send(&app, "/regenerate", Some(&pair(&set_cookie))).await);
+    assert_eq!(max_age(&set_cookie), None, "{set_cookie}");
 }
 
 #[tokio::test]
