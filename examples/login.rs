@@ -1,131 +1,164 @@
-//! Log in, see who you are, log out: a login session plus a short-lived `flash` session.
+//! A login page as an app would have it: a form that posts the credentials with its CSRF token,
+//! a new session at login, the signed-in user in a `TypedSession`, flash messages after login
+//! and logout, `/me` for scripts, logout by POST.
 //!
 //! ```text
-//! cargo run --example login
-//! curl -c jar -b jar -d user=ada http://127.0.0.1:3000/login              # {"user":"ada"}
-//! curl -c jar -b jar  http://127.0.0.1:3000/me      # {"user":"ada","flash":"welcome, ada"}
-//! curl -c jar -b jar -X POST http://127.0.0.1:3000/logout                 # 204
-//! curl -c jar -b jar  http://127.0.0.1:3000/me                            # 401
+//! cargo run --example login          # then open http://127.0.0.1:3000 (user ada, password lovelace)
+//! curl -s http://127.0.0.1:3000/me   # {"error":"not signed in"}, 401
 //! ```
 //!
-//! Logging in and out change who the browser is, so both are POST, never GET: a `SameSite=Lax`
-//! cookie still goes with a cross-site GET navigation, so a GET `/logout` could be triggered by
-//! any link or image on any site, and a GET `/login?user=...` would let another site sign the
-//! visitor in to an account of its choosing (login CSRF). A cross-site form can still POST, so
-//! the two routes also refuse requests the browser marks as coming from another site
-//! (`Sec-Fetch-Site`).
-//!
-//! `remember=1` makes the login cookie persistent (it survives a browser restart until the
-//! session's deadline) for that login only. Keys come from `SESSION_KEYS` as in the counter
-//! example; `PORT` changes the port.
+//! - Every state change is a POST, checked by `CsrfLayer`: the browser's Fetch Metadata first
+//!   (a form posted from another site is refused), then, for clients without it, the token the
+//!   page embeds. A GET that changed state could be triggered by any link on any site.
+//! - Signing in regenerates the session: a new start time, and a new CSRF secret, so nothing a
+//!   visitor learned before the login is worth anything after it.
+//! - "Remember me" makes the cookie outlive the browser: the choice is sealed with the session
+//!   and kept by every later cookie of it.
+//! - Keys come from `SESSION_KEYS` as in the counter example; `PORT` changes the port.
 
 use std::time::Duration;
 
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use sealed_session::{
-    CookieExpiry, DefaultName, KeyRing, NamedSession, Sealer, SessionLayer, SessionName,
+    CookieExpiry, CsrfLayer, CsrfToken, Flash, KeyRing, Sealer, Session, SessionLayer, TypedSession,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 // Start-up shared by the server examples; each uses part of it.
 #[allow(dead_code)]
 mod support;
 
-/// The short-lived session for one-time messages.
-pub struct Flash;
-impl SessionName for Flash {
-    const NAME: &'static str = "flash";
+/// Who is signed in: what the session holds for them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct User {
+    pub name: String,
 }
 
-type LoginSession = NamedSession<DefaultName>;
-type FlashSession = NamedSession<Flash>;
-
-/// The app: `/login`, `/me`, `/logout`.
+/// The app: the page `/`, `/login`, `/logout`, and `/me` for scripts.
 pub fn app(keys: KeyRing) -> Router {
-    let login = Sealer::new(keys.clone())
-        .max_lifetime(Duration::from_secs(7 * 24 * 60 * 60))
-        .idle_timeout(Duration::from_secs(24 * 60 * 60));
-    let flash = Sealer::new(keys)
-        .cookie_name("flash")
-        .max_lifetime(Duration::from_secs(5 * 60));
+    let sealer = Sealer::new(keys)
+        .max_lifetime(Duration::from_secs(30 * 24 * 60 * 60))
+        .idle_timeout(Duration::from_secs(7 * 24 * 60 * 60));
     Router::new()
-        .route("/login", post(login_route))
-        .route("/me", get(me))
+        .route("/", get(page))
+        .route("/login", post(login))
         .route("/logout", post(logout))
-        .layer(SessionLayer::new(login))
-        .layer(SessionLayer::new(flash))
+        .route("/me", get(me))
+        // Inside the session layer: the CSRF layer keeps its secret in that session.
+        .layer(CsrfLayer::default())
+        .layer(SessionLayer::new(sealer))
+}
+
+/// The demo's one account. A real app looks the user up and checks a password hash (Argon2id,
+/// say) here.
+fn check_password(name: &str, password: &str) -> bool {
+    name == "ada" && password == "lovelace"
 }
 
 #[derive(Deserialize)]
 struct LoginForm {
-    user: String,
+    name: String,
+    password: String,
     #[serde(default)]
     remember: Option<String>,
 }
 
-/// Whether the browser says the request came from another site (`Sec-Fetch-Site` is
-/// `cross-site` or `same-site`). Clients that send no such header (curl, old browsers) pass.
-fn from_another_site(headers: &HeaderMap) -> bool {
-    headers
-        .get("sec-fetch-site")
-        .is_some_and(|site| site == "cross-site" || site == "same-site")
+/// The page: who is signed in and a logout button, or the login form; and the flash messages
+/// left by the last POST, shown once.
+async fn page(user: TypedSession<User>, flash: Flash, token: CsrfToken) -> Response {
+    let mut html = String::from("<!doctype html><title>login example</title>");
+    for message in flash.take().unwrap_or_default() {
+        html.push_str(&format!(
+            r#"<p class="flash {}">{}</p>"#,
+            message.level,
+            escape(&message.text)
+        ));
+    }
+    match user.get() {
+        Ok(Some(user)) => html.push_str(&format!(
+            r#"<p>Signed in as {}.</p>
+               <form method="post" action="/logout">{}<button id="logout">Sign out</button></form>"#,
+            escape(&user.name),
+            token.hidden_input()
+        )),
+        _ => html.push_str(&format!(
+            r#"<form method="post" action="/login">{}
+               <label>Name <input id="name" name="name"></label>
+               <label>Password <input id="password" name="password" type="password"></label>
+               <label><input id="remember" name="remember" type="checkbox" value="1"> Remember me</label>
+               <button id="login">Sign in</button></form>"#,
+            token.hidden_input()
+        )),
+    }
+    Html(html).into_response()
 }
 
-fn forbidden() -> Response {
-    (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
+async fn login(
+    session: Session,
+    user: TypedSession<User>,
+    flash: Flash,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    if !check_password(&form.name, &form.password) {
+        return match flash.error("Wrong name or password.") {
+            Ok(()) => Redirect::to("/").into_response(),
+            Err(e) => internal(e),
+        };
+    }
+    // A change of privilege: a new session (and CSRF secret), not the old one extended.
+    session.regenerate(&[]);
+    if form.remember.as_deref() == Some("1") {
+        session.set_cookie_expiry(CookieExpiry::UntilSessionExpires);
+    }
+    let signed_in = User { name: form.name };
+    let welcome = format!("Welcome, {}.", signed_in.name);
+    match user.set(&signed_in).and_then(|()| flash.success(welcome)) {
+        Ok(()) => Redirect::to("/").into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+async fn logout(session: Session, flash: Flash) -> Response {
+    // A new, empty session: the user and the CSRF secret go, the goodbye stays for one page.
+    session.regenerate(&[]);
+    match flash.info("Signed out.") {
+        Ok(()) => Redirect::to("/").into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// Who is signed in, for scripts: `401` with a JSON error when no one is.
+async fn me(user: Option<TypedSession<User>>) -> Response {
+    match user.and_then(|user| user.get().ok().flatten()) {
+        Some(user) => Json(json!({ "user": user.name })).into_response(),
+        None => (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({ "error": "not signed in" })),
+        )
+            .into_response(),
+    }
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {
     (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
 }
 
-async fn login_route(
-    session: LoginSession,
-    flash: FlashSession,
-    headers: HeaderMap,
-    Form(form): Form<LoginForm>,
-) -> Response {
-    if from_another_site(&headers) {
-        return forbidden();
-    }
-    let user = form.user.trim();
-    if user.is_empty() || user.len() > 64 {
-        return (StatusCode::BAD_REQUEST, "user must be 1 to 64 bytes").into_response();
-    }
-    // A login is a change of privilege: start a new session rather than extend the old one.
-    session.regenerate(&[]);
-    if let Err(e) = session.insert("user", user) {
-        return internal(e);
-    }
-    if form.remember.as_deref() == Some("1") {
-        session.set_cookie_expiry(CookieExpiry::UntilSessionExpires);
-    }
-    if let Err(e) = flash.insert("message", format!("welcome, {user}")) {
-        return internal(e);
-    }
-    Json(json!({ "user": user })).into_response()
-}
-
-async fn me(session: LoginSession, flash: FlashSession) -> Response {
-    match session.get::<String>("user") {
-        Ok(Some(user)) => {
-            let message = flash.take::<String>("message").ok().flatten();
-            Json(json!({ "user": user, "flash": message })).into_response()
-        }
-        Ok(None) | Err(_) => (StatusCode::UNAUTHORIZED, "not logged in").into_response(),
-    }
-}
-
-async fn logout(session: LoginSession, headers: HeaderMap) -> Response {
-    if from_another_site(&headers) {
-        return forbidden();
-    }
-    session.destroy();
-    StatusCode::NO_CONTENT.into_response()
+/// `text` for an HTML page: the five characters that could end an element or attribute.
+fn escape(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_owned(),
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            '\'' => "&#39;".to_owned(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 #[tokio::main]

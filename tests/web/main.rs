@@ -42,4 +42,5 @@ mod flash;
 mod helpers;
 mod layer;
 mod lazy;
+mod login_example;
 mod server;
