@@ -35,6 +35,7 @@ mod support;
 /// Who is signed in: what the session holds for them.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct User {
+    /// The name they signed in with.
     pub name: String,
 }
 
