@@ -35,14 +35,18 @@
 //!   found by its id), [`KeyRing::from_env`].
 //! - [`Sealer`]: seal and open serde values ([`Sealer::seal`], [`Sealer::open`]), with the
 //!   cookie name, lifetimes, idle timeout, clock-skew leeway and revocation cut-off.
-//! - [`Session`] and [`TypedSession`]: the change-tracked session a request works with.
+//! - [`Session`] and [`TypedSession`]: the change-tracked session a request works with;
+//!   [`Flash`] for one-shot messages kept in it.
 //! - [`SessionCookie`]: the HTTP cookie layer with no framework. [`SessionCookie::load`] and
 //!   [`SessionCookie::save`] on `http` 1 header maps, [`SessionCookie::load_from`] and
 //!   [`SessionCookie::set_cookie_lines`] on raw bytes and text for any other framework.
 //! - [`CsrfPolicy`] and [`CsrfToken`]: cross-site request forgery protection by Fetch
 //!   Metadata, `Origin` and a synchronizer token kept in the session, over plain request
 //!   facts ([`CsrfRequest`]); `CsrfLayer` applies it to axum apps.
-//! - `SessionLayer`, `CsrfLayer` and the extractors (feature `axum`).
+//! - `SessionLayer`, `CsrfLayer` and the extractors (feature `axum`): sessions opened on first
+//!   access (a route that never asks costs no cookie work and sends no cookie), `Session`,
+//!   `TypedSession<T>`, `NamedSession<N>`, `Flash`, `CsrfToken`, and `Option<Session>` that is
+//!   `Some` only for a session the request brought.
 //! - `FastifySealer` and `FastifyMigration` (feature `fastify`): the cookies of Node's
 //!   `@fastify/secure-session`, for a move from Node.
 //!
