@@ -179,3 +179,33 @@ async fn without_the_layer_option_session_is_an_error_naming_the_layer_not_none(
     let (status, body) = status_text(send(&router, "/whoami", None).await).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "false"));
 }
+
+/// Over loopback with a real client and its cookie jar: a health check between two visits
+/// sends no cookie and calls no validator, and the session goes on.
+#[tokio::test]
+async fn over_loopback_a_route_that_never_asks_sends_no_cookie_between_visits() {
+    let (router, calls) = counted(sealer());
+    let server = crate::server::serve(router).await;
+    let client = crate::server::client(true);
+    let login = client
+        .get(format!("{}/login", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert!(login.headers().get("set-cookie").is_some());
+    let health = client
+        .get(format!("{}/static", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert!(health.headers().get("set-cookie").is_none());
+    assert_eq!(health.text().await.unwrap(), "no session here");
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+    let me = client
+        .get(format!("{}/whoami", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.text().await.unwrap(), r#"Some("ada")"#);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
