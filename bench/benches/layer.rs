@@ -10,6 +10,12 @@
 //!   `plain / sessions` is the share of requests per second kept with sessions, before the
 //!   HTTP server and the network add the same cost to both.
 //!
+//! - `untouched/{layer,bare}`: a route that never touches the session (a health check) with
+//!   `SessionLayer` around it and the counter's session cookie in the request, and the same
+//!   route with no layer: sessions are opened on first access, so the layer should cost
+//!   almost nothing here (target: within 3%); `untouched/noop_layer`, the same route in a
+//!   tower layer that does nothing, is what any layer costs in axum.
+//!
 //! Run with a bounded time:
 //! `cargo bench -p sealed-session-bench --bench layer -- --warm-up-time 1 --measurement-time 3`
 
@@ -132,5 +138,49 @@ fn counter(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, cookie, counter);
+fn untouched(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let health = || Router::new().route("/health", axum::routing::get(|| async { "ok" }));
+    let layered: Router = health()
+        .layer(sealed_session::SessionLayer::new(Sealer::new(keys())))
+        .with_state(());
+    let bare: Router = health().with_state(());
+    // A layer that does nothing: what wrapping a route in any tower layer costs in axum (a
+    // boxed clone of the wrapped service and a boxed future per request).
+    let noop: Router = health()
+        .layer(tower::util::MapRequestLayer::new(
+            |request: Request<Body>| request,
+        ))
+        .with_state(());
+    // A real session cookie in the request, as a signed-in browser sends it to every route.
+    let cookies = SessionCookie::new(Sealer::new(keys()));
+    let session = cookies.load(&HeaderMap::new());
+    session.insert("count", 1u64).unwrap();
+    let line = cookie_line(&pair(&cookies.set_cookie_values(&session).unwrap()[0]));
+    let call = |app: &Router| {
+        let request = Request::get("/health")
+            .header(header::COOKIE, line.clone())
+            .body(Body::empty())
+            .unwrap();
+        runtime.block_on(async {
+            let response = app.clone().oneshot(request).await.unwrap();
+            let (parts, body) = response.into_parts();
+            (parts, body.collect().await.unwrap().to_bytes())
+        })
+    };
+    for app in [&layered, &bare, &noop] {
+        let (parts, body) = call(app);
+        assert!(!parts.headers.contains_key(header::SET_COOKIE));
+        assert_eq!(&body[..], b"ok");
+    }
+    let mut group = c.benchmark_group("untouched");
+    group.bench_function("layer", |b| b.iter(|| call(black_box(&layered))));
+    group.bench_function("bare", |b| b.iter(|| call(black_box(&bare))));
+    group.bench_function("noop_layer", |b| b.iter(|| call(black_box(&noop))));
+    group.finish();
+}
+
+criterion_group!(benches, cookie, counter, untouched);
 criterion_main!(benches);

@@ -14,7 +14,10 @@
 //! - `load_save`: `SessionCookie::load`, the count, `SessionCookie::set_cookie_values`;
 //! - `load`: `SessionCookie::load` alone;
 //! - `open_seal`: the plain API as `examples/counter_floor.rs` calls it: `Sealer::open` of a
-//!   sealed map of one count, the count, `Sealer::seal` of the map.
+//!   sealed map of one count, the count, `Sealer::seal` of the map;
+//! - `untouched`: a route that never touches the session (a health check) under `SessionLayer`,
+//!   the request carrying the same cookies; `bare`: that route with no layer; `noop_layer`: it
+//!   in a tower layer that does nothing, what wrapping a route in any layer costs in axum.
 //!
 //! Prints the heap allocations per iteration (counted by `stats_alloc`). The routers are
 //! turned into routes once (`with_state`), as `axum::serve` does per connection.
@@ -44,7 +47,8 @@ mod counter_plain;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: request_cost <plain|sessions|load_save|load|open_seal> <iterations>";
+    let usage = "usage: request_cost \
+                 <plain|sessions|load_save|load|open_seal|untouched|bare|noop_layer> <iterations>";
     let mode = args.next().ok_or(usage)?;
     let iterations: usize = args.next().ok_or(usage)?.parse()?;
 
@@ -52,6 +56,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     let sessions: Router = counter::app(keys.clone()).with_state(());
     let plain: Router = counter_plain::app().with_state(());
+    let health = || Router::new().route("/", axum::routing::get(|| async { "ok" }));
+    let untouched: Router = health()
+        .layer(sealed_session::SessionLayer::new(Sealer::new(keys.clone())))
+        .with_state(());
+    let bare: Router = health().with_state(());
+    let noop: Router = health()
+        .layer(tower::util::MapRequestLayer::new(
+            |request: Request<Body>| request,
+        ))
+        .with_state(());
 
     // The session cookie of a first visit, sent back among unrelated cookies.
     let first = runtime.block_on(
@@ -87,6 +101,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         match mode.as_str() {
             "plain" => call(&plain)?,
             "sessions" => call(&sessions)?,
+            "untouched" => call(&untouched)?,
+            "bare" => call(&bare)?,
+            "noop_layer" => call(&noop)?,
             "load_save" => {
                 let session = cookies.load(black_box(&headers));
                 let n = session.get::<u64>("count")?.unwrap_or(0) + 1;

@@ -6,7 +6,8 @@
 # mode and prints (instructions at 2N - instructions at N) / N, so that start-up and warm-up
 # cancel out. Modes: plain (the counter app without sessions), sessions (with SessionLayer),
 # load_save (SessionCookie::load + count + set_cookie_values), load, open_seal (Sealer::open +
-# count + Sealer::seal, the plain API).
+# count + Sealer::seal, the plain API), and for a route that never touches the session: untouched
+# (under SessionLayer), bare (no layer), noop_layer (a tower layer that does nothing).
 #
 # Usage: bench/scripts/bench-instructions.sh [N]      (default N = 1000)
 # Installs valgrind (Debian package) when missing.
@@ -31,7 +32,7 @@ instructions() { # mode iterations -> total instructions of the run
 
 echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $N and $((2 * N)) iterations"
 declare -A PER
-for mode in plain sessions load_save load open_seal; do
+for mode in plain sessions load_save load open_seal untouched bare noop_layer; do
   one=$(instructions "$mode" "$N")
   two=$(instructions "$mode" $((2 * N)))
   PER[$mode]=$(( (two - one) / N ))
@@ -39,3 +40,5 @@ for mode in plain sessions load_save load open_seal; do
   printf '  %-10s %7d instructions per request   %5s allocations per request\n' "$mode" "${PER[$mode]}" "$allocs"
 done
 printf '  sessions - plain: %d instructions per request\n' $(( PER[sessions] - PER[plain] ))
+printf '  untouched - bare: %d instructions per request (noop_layer - bare: %d)\n' \
+  $(( PER[untouched] - PER[bare] )) $(( PER[noop_layer] - PER[bare] ))
