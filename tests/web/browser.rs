@@ -193,6 +193,19 @@ impl Driver {
         self.call("GET", &self.session_path("/cookie"), None).await
     }
 
+    /// The session cookie (of the default name) as the browser's own jar holds it.
+    async fn session_cookie(&self) -> Result<Value, String> {
+        let cookies = self.cookies().await?;
+        cookies
+            .as_array()
+            .and_then(|all| {
+                all.iter()
+                    .find(|c| c["name"] == sealed_session::DEFAULT_COOKIE_NAME)
+                    .cloned()
+            })
+            .ok_or_else(|| format!("the browser holds no session cookie: {cookies}"))
+    }
+
     async fn quit(mut self) {
         if self.session.is_some() {
             let _ = self.call("DELETE", &self.session_path(""), None).await;
@@ -217,14 +230,7 @@ async fn three_visits(driver: &Driver, url: &str) -> Result<(), String> {
             "document.cookie shows the session cookie: {script_view}"
         ));
     }
-    let cookies = driver.cookies().await?;
-    let session = cookies
-        .as_array()
-        .and_then(|all| {
-            all.iter()
-                .find(|c| c["name"] == sealed_session::DEFAULT_COOKIE_NAME)
-        })
-        .ok_or_else(|| format!("the browser holds no session cookie: {cookies}"))?;
+    let session = driver.session_cookie().await?;
     if session["httpOnly"] != Value::Bool(true) || session["secure"] != Value::Bool(true) {
         return Err(format!(
             "session cookie is not HttpOnly and Secure: {session}"
@@ -436,14 +442,7 @@ async fn sign_in_and_out(driver: &Driver, app: &str) -> Result<(), String> {
     if !page.contains("Welcome, ada.") {
         return Err(format!("no welcome after signing in: {page:?}"));
     }
-    let cookies = driver.cookies().await?;
-    let session = cookies
-        .as_array()
-        .and_then(|all| {
-            all.iter()
-                .find(|c| c["name"] == sealed_session::DEFAULT_COOKIE_NAME)
-        })
-        .ok_or_else(|| format!("the browser holds no session cookie: {cookies}"))?;
+    let session = driver.session_cookie().await?;
     // A cookie the browser keeps past its own session has an expiry in the jar.
     if !session["expiry"].is_u64() {
         return Err(format!(

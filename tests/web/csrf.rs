@@ -666,3 +666,217 @@ async fn a_real_client_without_fetch_metadata_needs_the_token_or_its_own_origin(
     assert_eq!(own.status(), 200);
     assert_eq!(transfers.count(), 3);
 }
+
+/// A form post with no session (so no secret: it cannot pass) is refused before its body is
+/// read, so that a client with no session cannot make the server hold bodies.
+#[tokio::test]
+async fn a_form_post_without_a_session_is_refused_before_its_body_is_read() {
+    let (transfers, app) = fresh();
+    let pieces = Pieces::default();
+    let request = Request::post("/transfer")
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::new(pieces.clone()))
+        .unwrap();
+    let (status, _) = status_text(oneshot(&app, request).await).await;
+    let read = pieces.read();
+    assert!(
+        status == StatusCode::FORBIDDEN && read <= 1,
+        "a post without a session answered {status} after reading {read} pieces of its body"
+    );
+    assert_eq!(transfers.count(), 0);
+}
+
+/// Forgeries by method, `Origin`, repeated or joined headers, proxy headers, and tokens that
+/// are empty, another session's, padded, repeated, in a body that is not a form, or in the
+/// query string: all refused, and the real token passes.
+#[tokio::test]
+async fn forged_requests_of_every_kind_are_refused_and_the_real_token_passes() {
+    let (transfers, app) = fresh();
+    let (token, cookie) = token_and_cookie(&app).await;
+    let (_, other_cookie) = token_and_cookie(&app).await;
+    let (c, t, o) = (cookie.as_bytes(), token.as_bytes(), other_cookie.as_bytes());
+    let padded = format!(" {token}");
+    let evil: &[u8] = b"http://evil.example";
+    let plain: (&str, &[u8]) = ("content-type", b"text/plain");
+    let both_fields = format!("csrf_token={token}&csrf%5Ftoken={token}");
+    let as_text = format!("csrf_token={token}");
+    let query = format!("/transfer?csrf_token={token}");
+    let forgeries: Vec<(Method, &str, Vec<(&str, &[u8])>, &str)> = vec![
+        (
+            Method::from_bytes(b"post").unwrap(),
+            "/transfer",
+            vec![("origin", evil)],
+            "",
+        ),
+        (
+            Method::TRACE,
+            "/transfer",
+            vec![("sec-fetch-site", b"cross-site")],
+            "",
+        ),
+        (
+            Method::from_bytes(b"PROPFIND").unwrap(),
+            "/transfer",
+            vec![("cookie", c)],
+            "",
+        ),
+        (Method::POST, "/transfer", vec![("origin", b"")], ""),
+        (Method::POST, "/transfer", vec![("origin", b" null ")], ""),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("origin", b"http://127.0.0.1:3000@evil.example")],
+            "",
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("origin", b"http://127.0.0.1:3000.evil.example")],
+            "",
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("origin", b"http://[::ffff:127.0.0.1]:3000")],
+            "",
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("origin", b"http://127.0.0.1:3000,http://evil")],
+            "",
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("sec-fetch-site", b"same-origin, cross-site")],
+            "",
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![
+                ("sec-fetch-site", b"same-origin"),
+                ("sec-fetch-site", b"same-origin"),
+            ],
+            "",
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("x-forwarded-host", b"evil.example"), ("origin", evil)],
+            "",
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("cookie", c), ("x-csrf-token", b"")],
+            "",
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("cookie", o), ("x-csrf-token", t)],
+            "",
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("cookie", c), ("x-csrf-token", padded.as_bytes())],
+            "",
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("cookie", c), ("x-csrf-token", t), ("origin", evil)],
+            "",
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("cookie", c), ("x-csrf-token", t), ("x-csrf-token", t)],
+            "",
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("cookie", c), FORM],
+            &both_fields,
+        ),
+        (
+            Method::POST,
+            "/transfer",
+            vec![("cookie", c), plain],
+            &as_text,
+        ),
+        (Method::POST, &query, vec![("cookie", c)], ""),
+    ];
+    for (method, uri, headers, body) in forgeries {
+        let response = oneshot(&app, request(method.clone(), uri, &headers, body)).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "{method} {uri} {headers:?}"
+        );
+    }
+    assert_eq!(transfers.count(), 0);
+    // The real token in the form passes, its field name percent-encoded too.
+    let body = format!("a=1&csrf%5Ftoken={token}");
+    assert_eq!(
+        transfer(&app, &[("cookie", c), FORM], &body).await,
+        done(&body)
+    );
+}
+
+/// DNS rebinding: a page on `rebind.attacker.example` re-pointed at the application is
+/// same-origin with itself, so without a host list it passes; with the application's hosts
+/// named, it is refused.
+#[test]
+fn a_rebound_host_passes_without_a_host_list_and_is_refused_with_one() {
+    use sealed_session::{CsrfCheck, CsrfPolicy, CsrfRefusal, CsrfRequest};
+    let request = |host: &'static [u8], origin: &'static [u8]| {
+        let headers: [(&str, &[u8]); 3] = [
+            ("host", host),
+            ("origin", origin),
+            ("content-type", b"application/x-www-form-urlencoded"),
+        ];
+        move |policy: &CsrfPolicy| {
+            policy.check(&CsrfRequest::new(b"POST", |name| {
+                headers
+                    .iter()
+                    .filter(|h| h.0 == name)
+                    .map(|h| h.1)
+                    .collect::<Vec<_>>()
+            })) == CsrfCheck::Allow
+        }
+    };
+    let rebound = request(
+        b"rebind.attacker.example:3000",
+        b"http://rebind.attacker.example:3000",
+    );
+    let own = request(b"192.168.1.10:3000", b"http://192.168.1.10:3000");
+    assert!(rebound(&CsrfPolicy::new()));
+    let hosts = CsrfPolicy::new().allowed_host("192.168.1.10");
+    assert!(!rebound(&hosts));
+    assert!(own(&hosts));
+    // With a port, only that port.
+    assert!(!own(&CsrfPolicy::new().allowed_host("192.168.1.10:8080")));
+    let headers: [(&str, &[u8]); 1] = [("host", b"evil.example")];
+    assert_eq!(
+        hosts.check(&CsrfRequest::new(b"POST", |name| {
+            headers
+                .iter()
+                .filter(|h| h.0 == name)
+                .map(|h| h.1)
+                .collect::<Vec<_>>()
+        })),
+        CsrfCheck::Refuse(CsrfRefusal::WrongHost)
+    );
+    assert!(CsrfPolicy::new()
+        .try_allowed_host("http://app.example")
+        .is_err());
+    assert!(CsrfPolicy::new()
+        .try_allowed_host("user@app.example")
+        .is_err());
+}

@@ -37,7 +37,6 @@ mod login;
 
 mod browser;
 mod csrf;
-mod csrf_attacks;
 mod flash;
 mod helpers;
 mod layer;
