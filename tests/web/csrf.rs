@@ -687,6 +687,9 @@ async fn a_form_post_without_a_session_is_refused_before_its_body_is_read() {
     assert_eq!(transfers.count(), 0);
 }
 
+/// A forged request: method, path, headers, body.
+type Forgery<'a> = (Method, &'a str, Vec<(&'a str, &'a [u8])>, &'a str);
+
 /// Forgeries by method, `Origin`, repeated or joined headers, proxy headers, and tokens that
 /// are empty, another session's, padded, repeated, in a body that is not a form, or in the
 /// query string: all refused, and the real token passes.
@@ -702,7 +705,7 @@ async fn forged_requests_of_every_kind_are_refused_and_the_real_token_passes() {
     let both_fields = format!("csrf_token={token}&csrf%5Ftoken={token}");
     let as_text = format!("csrf_token={token}");
     let query = format!("/transfer?csrf_token={token}");
-    let forgeries: Vec<(Method, &str, Vec<(&str, &[u8])>, &str)> = vec![
+    let forgeries: Vec<Forgery> = vec![
         (
             Method::from_bytes(b"post").unwrap(),
             "/transfer",
