@@ -406,7 +406,8 @@ impl<C: Codec> Session<C> {
     /// The choice is sealed into the cookie with the session, so every later response that
     /// re-seals it (a change, an idle refresh, a re-seal under a new key) keeps it, until it
     /// is set again, or the session is [`regenerate`](Self::regenerate)d,
-    /// [`clear`](Self::clear)ed or [`destroy`](Self::destroy)ed. (The
+    /// [`clear`](Self::clear)ed or [`destroy`](Self::destroy)ed. Log out with one of those:
+    /// removing the user's entry alone keeps the persistent cookie. (The
     /// `@fastify/secure-session` format has no place for it: there it applies to this response
     /// only.)
     pub fn set_cookie_expiry(&self, expiry: CookieExpiry) {

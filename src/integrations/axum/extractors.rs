@@ -73,7 +73,10 @@ impl<St: Send + Sync, C: Codec> FromRequestParts<St> for Session<C> {
 }
 
 /// `Some` only when the request brought a session that opened and passed the validator: a
-/// handler can tell a signed-in visitor from a new one without looking at the entries.
+/// handler can tell a returning visitor from a new one. A returning visitor is not a
+/// signed-in one: a login form's CSRF token, a flash message or a cart give anonymous
+/// visitors sessions too, so check sign-in on an entry (as `examples/login.rs` does with its
+/// `TypedSession<User>`).
 impl<St: Send + Sync, C: Codec> OptionalFromRequestParts<St> for Session<C> {
     type Rejection = SessionRejection;
 

@@ -50,7 +50,8 @@ use crate::session_sealer::SessionSealer;
 ///
 /// Several layers with different sealers (and so different cookie names) can wrap one app;
 /// handlers then take each one by name with [`NamedSession`]. A layer nested inside another
-/// for the same cookie name stands aside: the outer one reads and writes that cookie.
+/// for the same cookie name stands aside: the outer one reads and writes that cookie, and its
+/// validator, not the inner one's, checks the session.
 #[derive(Clone)]
 pub struct SessionLayer<S: SessionSealer = Sealer> {
     cookie: SessionCookie<S>,
