@@ -1,0 +1,1 @@
+//! axum-login over sealed cookies (filled in by the next commit).
