@@ -31,9 +31,10 @@ use tower_sessions::session_store::{self, SessionStore};
 use crate::codec::Json;
 use crate::cookie_expiry::CookieExpiry;
 use crate::cookie_layer::{
-    cookie_headers, LayerConfig, OnSaveError, RequestSession, Saved, SessionCookie, Validator,
+    cookie_headers, LayerConfig, OnSaveError, RequestSession, Saved, SessionCookie,
 };
 use crate::error::ConfigError;
+use crate::integrations::axum::SessionLayer;
 use crate::sealer::Sealer;
 use crate::session::Session;
 
@@ -72,9 +73,9 @@ const RECORD_ID_KEY: &str = "tower_sessions.id";
 /// ```
 #[derive(Clone)]
 pub struct SealedSessionManagerLayer {
-    cookie: SessionCookie<Sealer<Json>>,
-    validator: Option<Validator<Json>>,
-    on_save_error: OnSaveError,
+    /// The cookie, the validator and the answer to a failed save, as the native layer has
+    /// them.
+    sessions: SessionLayer<Sealer<Json>>,
     expiry: Option<Expiry>,
 }
 
@@ -92,9 +93,7 @@ impl SealedSessionManagerLayer {
     /// The layer of sessions kept in `cookie`: its attributes, chunking and lifetime.
     pub fn from_cookie(cookie: SessionCookie<Sealer<Json>>) -> Self {
         Self {
-            cookie,
-            validator: None,
-            on_save_error: OnSaveError::default(),
+            sessions: SessionLayer::from_cookie(cookie),
             expiry: None,
         }
     }
@@ -125,14 +124,17 @@ impl SealedSessionManagerLayer {
     pub fn try_with_expiry(mut self, expiry: Expiry) -> Result<Self, ConfigError> {
         match expiry {
             Expiry::OnSessionEnd => {
-                self.cookie = self.cookie.expiry(CookieExpiry::BrowserSession);
+                self.sessions = self
+                    .sessions
+                    .map_cookie(|cookie| cookie.expiry(CookieExpiry::BrowserSession));
             }
             Expiry::OnInactivity(period) => {
                 let idle = idle_period(period)?;
-                self.cookie = self
-                    .cookie
-                    .map_sealer(|sealer| sealer.idle_timeout(idle))
-                    .expiry(CookieExpiry::UntilSessionExpires);
+                self.sessions = self.sessions.map_cookie(|cookie| {
+                    cookie
+                        .map_sealer(|sealer| sealer.idle_timeout(idle))
+                        .expiry(CookieExpiry::UntilSessionExpires)
+                });
             }
             Expiry::AtDateTime(_) => {
                 return Err(ConfigError::UnsupportedExpiry {
@@ -153,20 +155,20 @@ impl SealedSessionManagerLayer {
         F: Fn(Session<Json>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = bool> + Send + 'static,
     {
-        self.validator = Some(Arc::new(move |session| Box::pin(check(session))));
+        self.sessions = self.sessions.validator(check);
         self
     }
 
     /// What the layer answers when a session cannot be saved (most often: too large for its
     /// cookie); default [`OnSaveError::SendWithoutCookie`].
     pub fn on_save_error(mut self, answer: OnSaveError) -> Self {
-        self.on_save_error = answer;
+        self.sessions = self.sessions.on_save_error(answer);
         self
     }
 
     /// The session cookie.
     pub fn cookie(&self) -> &SessionCookie<Sealer<Json>> {
-        &self.cookie
+        self.sessions.cookie()
     }
 }
 
@@ -183,10 +185,9 @@ fn idle_period(period: time::Duration) -> Result<Duration, ConfigError> {
 impl fmt::Debug for SealedSessionManagerLayer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SealedSessionManagerLayer")
-            .field("cookie", &self.cookie)
+            .field("sessions", &self.sessions)
             .field("expiry", &self.expiry)
-            .field("validator", &self.validator.is_some())
-            .finish_non_exhaustive()
+            .finish()
     }
 }
 
@@ -196,11 +197,7 @@ impl<I> Layer<I> for SealedSessionManagerLayer {
     fn layer(&self, inner: I) -> Self::Service {
         SealedSessionManager {
             inner,
-            config: Arc::new(LayerConfig {
-                cookie: self.cookie.clone(),
-                validator: self.validator.clone(),
-                on_save_error: self.on_save_error,
-            }),
+            config: self.sessions.config(),
             expiry: self.expiry,
         }
     }
