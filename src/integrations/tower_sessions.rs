@@ -392,6 +392,9 @@ impl CookieStore {
         if session.expiry() != layer_expiry {
             sealed.set_cookie_expiry(cookie_expiry(session.expiry()));
         }
+        // Saved means modified to tower-sessions, even with the same data (a new expiry, say):
+        // sealed again, which also slides the idle deadline.
+        sealed.touch();
         Ok(())
     }
 }

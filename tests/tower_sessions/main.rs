@@ -11,7 +11,10 @@ use axum::{Extension, Router};
 use reqwest::cookie::{CookieStore as _, Jar};
 use reqwest::header::{COOKIE, SET_COOKIE};
 use reqwest::StatusCode;
-use sealed_session::{ConfigError, Json, Key, KeyRing, SealedSessionManagerLayer, Sealer};
+use sealed_session::{
+    ConfigError, Json, Key, KeyRing, OnSaveError, SealedSessionManagerLayer, Sealer, SessionCookie,
+    MAX_COOKIE_SIZE,
+};
 use tokio::task::JoinHandle;
 use tower_sessions::cookie::time;
 use tower_sessions::Expiry;
@@ -62,6 +65,33 @@ fn routes() -> Router {
                 |Extension(session): Extension<tower_sessions::Session>| async move {
                     session.insert("visited", true).await.unwrap();
                     "visited"
+                },
+            ),
+        )
+        .route(
+            "/big",
+            post(
+                |Extension(session): Extension<tower_sessions::Session>| async move {
+                    session.insert("notes", "n".repeat(6_000)).await.unwrap();
+                    "stored"
+                },
+            ),
+        )
+        .route(
+            "/big-len",
+            get(
+                |Extension(session): Extension<tower_sessions::Session>| async move {
+                    let notes: Option<String> = session.get("notes").await.unwrap();
+                    notes.map_or(0, |n| n.len()).to_string()
+                },
+            ),
+        )
+        .route(
+            "/forget-on-close",
+            post(
+                |Extension(session): Extension<tower_sessions::Session>| async move {
+                    session.set_expiry(Some(Expiry::OnSessionEnd));
+                    "until the browser closes"
                 },
             ),
         )
@@ -384,4 +414,74 @@ async fn signing_in_starts_the_absolute_lifetime_again() {
         browser.get(&server, "/me").await.0,
         StatusCode::UNAUTHORIZED
     );
+}
+
+async fn server_of(sessions: SealedSessionManagerLayer) -> Server {
+    serve(example::with_auth(routes(), sessions, Users::demo())).await
+}
+
+#[tokio::test]
+async fn a_session_the_validator_refuses_is_signed_out_and_its_cookie_removed() {
+    let refuse_all = SealedSessionManagerLayer::new(Sealer::with_codec(key_a(), Json))
+        .validator(|_session| async { false });
+    let accepting = server(one_key(key_a())).await;
+    let refusing = server_of(refuse_all).await;
+    let browser = Browser::new();
+    browser.login(&accepting, "lovelace").await;
+    let cookie = browser.cookies(&accepting);
+    let (status, set) = me_with(&refusing, &cookie).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(set.len(), 1, "{set:?}");
+    assert!(set[0].starts_with("__Host-session=;") && set[0].contains("Max-Age=0"));
+}
+
+#[tokio::test]
+async fn a_record_too_large_for_one_cookie_is_not_saved_and_can_answer_500() {
+    let browser = Browser::new();
+    let server = server(one_key(key_a())).await;
+    let response = browser.post(&server, "/big", &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().get(SET_COOKIE).is_none());
+
+    let strict = SealedSessionManagerLayer::new(Sealer::with_codec(key_a(), Json))
+        .on_save_error(OnSaveError::ServerError);
+    let strict = server_of(strict).await;
+    let response = browser.post(&strict, "/big", &[]).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+#[tokio::test]
+async fn a_chunked_cookie_carries_a_large_record() {
+    let sealer = Sealer::with_codec(key_a(), Json).max_cookie_size(3 * MAX_COOKIE_SIZE);
+    let sessions = SealedSessionManagerLayer::from_cookie(SessionCookie::chunked(sealer, 3));
+    let server = server_of(sessions).await;
+    let browser = Browser::new();
+    let response = browser.post(&server, "/big", &[]).await;
+    let chunks = response.headers().get_all(SET_COOKIE).iter().count();
+    assert!(chunks > 1, "{chunks} cookie(s)");
+    assert_eq!(
+        browser.get(&server, "/big-len").await,
+        (StatusCode::OK, "6000".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn a_session_that_chooses_on_session_end_gets_a_browser_session_cookie() {
+    // The example's layer keeps cookies for a week of inactivity.
+    let server = server(one_key(key_a())).await;
+    let browser = Browser::new();
+    let login = browser
+        .post(
+            &server,
+            "/login",
+            &[("name", "ada"), ("password", "lovelace")],
+        )
+        .await;
+    let set = login.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(set.contains("Max-Age="), "{set}");
+    let response = browser.post(&server, "/forget-on-close", &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let set = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(!set.contains("Max-Age="), "{set}");
+    assert_eq!(browser.get(&server, "/me").await.0, StatusCode::OK);
 }
