@@ -44,8 +44,11 @@ use crate::session::Session;
 const RECORD_ID_KEY: &str = "tower_sessions.id";
 
 /// A tower [`Layer`] that gives every request a `tower_sessions::Session` kept in a sealed
-/// cookie: the drop-in for `tower_sessions::SessionManagerLayer` (with any store) under
-/// axum-login.
+/// cookie: in place of `tower_sessions::SessionManagerLayer` and its store.
+///
+/// axum-login's `AuthManagerLayerBuilder` takes tower-sessions' own layer only, so an
+/// axum-login app installs `axum_login::AuthManager` inside this layer itself (the README's
+/// "axum-login and tower-sessions" shows the lines).
 ///
 /// The session's record (its id and data) is sealed with a [`Sealer<Json>`] (tower-sessions
 /// keeps `serde_json::Value`s, which only the JSON codec decodes), and written back as
@@ -68,7 +71,8 @@ const RECORD_ID_KEY: &str = "tower_sessions.id";
 /// let sealer = Sealer::with_codec(Key::generate(), Json);
 /// let layer = SealedSessionManagerLayer::new(sealer)
 ///     .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(1)));
-/// // `AuthManagerLayerBuilder::new(backend, layer).build()` for axum-login.
+/// // With axum-login: `router.layer(layer_fn(|inner| AuthManager::new(inner, backend, key)))`
+/// // then `.layer(layer)`.
 /// # let _ = layer;
 /// ```
 #[derive(Clone)]
