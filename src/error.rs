@@ -472,6 +472,11 @@ pub enum ConfigError {
         /// The host given.
         host: String,
     },
+    /// A tower-sessions `Expiry` that sealed cookies cannot carry (feature `tower-sessions`).
+    UnsupportedExpiry {
+        /// Which expiry, and what to use instead.
+        reason: &'static str,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -502,6 +507,9 @@ impl fmt::Display for ConfigError {
                 f,
                 "invalid host {host:?}: write it as a Host header does, host or host:port"
             ),
+            Self::UnsupportedExpiry { reason } => {
+                write!(f, "unsupported session expiry: {reason}")
+            }
         }
     }
 }

@@ -47,6 +47,8 @@
 //!   access (a route that never asks costs no cookie work and sends no cookie), `Session`,
 //!   `TypedSession<T>`, `NamedSession<N>`, `Flash`, `CsrfToken`, and `Option<Session>` that is
 //!   `Some` only for a session the request brought.
+//! - `SealedSessionManagerLayer` (feature `tower-sessions`): tower-sessions' `Session`, and
+//!   so axum-login, over sealed cookies instead of a store.
 //! - `FastifySealer` and `FastifyMigration` (feature `fastify`): the cookies of Node's
 //!   `@fastify/secure-session`, for a move from Node.
 //!
@@ -60,6 +62,7 @@
 //! | `json` | no | the JSON codec, `Json` |
 //! | `bincode` | no | the bincode 2 codec, `Bincode`, for sessions already sealed with it (bincode is unmaintained: RUSTSEC-2025-0141) |
 //! | `fastify` | no | the `@fastify/secure-session` format (turns on `json`) |
+//! | `tower-sessions` | no | `SealedSessionManagerLayer`: a `tower_sessions::Session` (0.14, as axum-login 0.18 uses) kept in the sealed cookie (turns on `json` and `axum`) |
 //!
 //! # Seeing why a session was not opened
 //!
@@ -126,6 +129,9 @@ pub use self::integrations::axum::{
     CsrfLayer, CsrfRejection, CsrfService, DefaultName, NamedSession, SessionExtractor,
     SessionFuture, SessionLayer, SessionName, SessionRejection, SessionService,
 };
+#[cfg(feature = "tower-sessions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower-sessions")))]
+pub use self::integrations::tower_sessions::{SealedSessionManager, SealedSessionManagerLayer};
 pub use clock::{Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]
 #[cfg_attr(docsrs, doc(cfg(feature = "bincode")))]

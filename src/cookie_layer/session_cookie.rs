@@ -203,6 +203,18 @@ impl<S: SessionSealer> SessionCookie<S> {
         session.refused()
     }
 
+    /// The same cookie over the sealer `f` makes of this one (a changed lifetime, say). The
+    /// size limit is worked out again; the name must stay the same.
+    #[cfg(feature = "tower-sessions")]
+    pub(crate) fn map_sealer(self, f: impl FnOnce(S) -> S) -> Self {
+        let sealer = f(self.sealer);
+        Self {
+            limit: size_limit(&sealer, self.max_chunks),
+            sealer,
+            ..self
+        }
+    }
+
     fn attrs(&mut self) -> &mut Attributes {
         Arc::make_mut(&mut self.attributes)
     }

@@ -3,3 +3,7 @@
 
 #[cfg(feature = "axum")]
 pub(crate) mod axum;
+
+// A `tower_sessions::Session` kept in the sealed cookie, for axum-login.
+#[cfg(feature = "tower-sessions")]
+pub(crate) mod tower_sessions;

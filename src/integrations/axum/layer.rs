@@ -143,6 +143,25 @@ impl<S: SessionSealer> SessionLayer<S> {
     pub fn cookie(&self) -> &SessionCookie<S> {
         &self.cookie
     }
+
+    /// The same layer over the cookie `f` makes of this one's.
+    #[cfg(feature = "tower-sessions")]
+    pub(crate) fn map_cookie(
+        mut self,
+        f: impl FnOnce(SessionCookie<S>) -> SessionCookie<S>,
+    ) -> Self {
+        self.cookie = f(self.cookie);
+        self
+    }
+
+    /// What every request of a service of this layer reads.
+    pub(crate) fn config(&self) -> Arc<LayerConfig<S>> {
+        Arc::new(LayerConfig {
+            cookie: self.cookie.clone(),
+            validator: self.validator.clone(),
+            on_save_error: self.on_save_error,
+        })
+    }
 }
 
 impl<S: SessionSealer> fmt::Debug for SessionLayer<S> {
@@ -162,11 +181,7 @@ impl<S: SessionSealer, I> Layer<I> for SessionLayer<S> {
         SessionService {
             inner,
             name: Arc::from(self.cookie.name()),
-            config: Arc::new(LayerConfig {
-                cookie: self.cookie.clone(),
-                validator: self.validator.clone(),
-                on_save_error: self.on_save_error,
-            }),
+            config: self.config(),
         }
     }
 }
