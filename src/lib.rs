@@ -42,7 +42,9 @@
 //! - [`CsrfPolicy`] and [`CsrfToken`]: cross-site request forgery protection by Fetch
 //!   Metadata, `Origin` and a synchronizer token kept in the session, over plain request
 //!   facts ([`CsrfRequest`]); `CsrfLayer` applies it to axum apps.
-//! - `SessionLayer`, `CsrfLayer` and the extractors (feature `axum`).
+//! - `SessionLayer`, `CsrfLayer` and the extractors (feature `axum`); the same as actix-web
+//!   middleware, `actix::SessionMiddleware` and `actix::CsrfMiddleware`, with the same
+//!   extractors (feature `actix`).
 //! - `FastifySealer` and `FastifyMigration` (feature `fastify`): the cookies of Node's
 //!   `@fastify/secure-session`, for a move from Node.
 //!
@@ -53,6 +55,7 @@
 //! | `ring` | yes | the `ring` cipher backend; building it needs a C compiler |
 //! | `pure-rust` | no | the pure-Rust cipher backend; runs only when `ring` is off |
 //! | `axum` | yes | the axum layer and extractors |
+//! | `actix` | no | the actix-web 4 middleware and extractors, `sealed_session::actix` |
 //! | `json` | no | the JSON codec, `Json` |
 //! | `bincode` | no | the bincode 2 codec, `Bincode`, for sessions already sealed with it (bincode is unmaintained: RUSTSEC-2025-0141) |
 //! | `fastify` | no | the `@fastify/secure-session` format (turns on `json`) |
@@ -98,6 +101,12 @@ mod typed_session;
 // The HTTP cookie layer: no framework.
 mod cookie_layer;
 
+// What the framework integrations share: no framework, built with one of them.
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod named_session;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod session_layer;
+
 // Cross-site request forgery protection: no framework.
 mod csrf;
 
@@ -112,12 +121,15 @@ pub use ::http;
 #[cfg(feature = "fastify")]
 mod fastify;
 
-pub use self::cookie_layer::{OnSaveError, SameSite, SessionCookie, MAX_CHUNKS};
-#[cfg(feature = "axum")]
-#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub use self::integrations::axum::{
-    CsrfLayer, CsrfRejection, CsrfService, DefaultName, NamedSession, SessionExtractor,
-    SessionFuture, SessionLayer, SessionName, SessionRejection, SessionService,
+pub use self::cookie_layer::{SameSite, SessionCookie, MAX_CHUNKS};
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub use self::integrations::actix;
+#[cfg(any(feature = "axum", feature = "actix"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "axum", feature = "actix"))))]
+pub use self::session_layer::{
+    CsrfRejection, OnSaveError, SessionExtractor, SessionFuture, SessionLayer, SessionRejection,
+    SessionService,
 };
 pub use clock::{Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]
@@ -129,6 +141,9 @@ pub use codec::Json;
 pub use codec::{Codec, DefaultCodec, Postcard};
 pub use cookie_expiry::CookieExpiry;
 pub use csrf::{CsrfCheck, CsrfPolicy, CsrfRefusal, CsrfRequest, CsrfToken};
+#[cfg(any(feature = "axum", feature = "actix"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "axum", feature = "actix"))))]
+pub use csrf::{CsrfFuture, CsrfLayer, CsrfService};
 pub use envelope::{MAX_NAME_LEN, OVERHEAD};
 pub use error::{
     CodecError, ConfigError, CsrfError, KeyError, Malformed, OpenError, SealError, SessionError,
@@ -142,6 +157,9 @@ pub use fastify::{
 pub use flash::{Flash, FlashMessage, Level};
 pub use key::{DeriveParams, Key, KeyId, KEY_LEN, MIN_SECRET_LEN, SALT_LEN};
 pub use keyring::KeyRing;
+#[cfg(any(feature = "axum", feature = "actix"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "axum", feature = "actix"))))]
+pub use named_session::{DefaultName, NamedSession, SessionName};
 pub use sealer::{
     is_valid_cookie_name, Opened, Sealer, DEFAULT_COOKIE_NAME, DEFAULT_LEEWAY,
     DEFAULT_MAX_LIFETIME, MAX_COOKIE_SIZE, MAX_LEEWAY,
