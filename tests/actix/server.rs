@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use reqwest::header::{COOKIE, SET_COOKIE};
-use sealed_session::{Key, KeyRing, ManualClock, Sealer, SessionCookie};
+use sealed_session::{KeyRing, ManualClock, Sealer, SessionCookie};
 
 use common::{key_a, key_b, pair, value};
 
@@ -133,6 +133,7 @@ async fn hostile_cookies_give_a_fresh_session_and_never_a_server_error() {
 mod across_frameworks {
     use std::net::SocketAddr;
 
+    use sealed_session::Key;
     use tokio::task::JoinHandle;
 
     use super::*;
