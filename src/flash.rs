@@ -55,9 +55,9 @@ pub struct FlashMessage {
 ///
 /// They are kept in the session under the entry [`Flash::SESSION_KEY`], so they travel in
 /// the sealed cookie like any entry (and count toward its size): adding one sends a new
-/// cookie with the response, reading them sends one without them. In axum, take `Flash` as an
-/// extractor (it needs a [`SessionLayer`](crate::SessionLayer)); elsewhere,
-/// [`Flash::new`] wraps a session.
+/// cookie with the response, reading them sends one without them. In axum and actix-web, take
+/// `Flash` as an extractor (it needs the session layer: `SessionLayer`, or
+/// `actix::SessionMiddleware`); elsewhere, [`Flash::new`] wraps a session.
 ///
 /// ```
 /// use sealed_session::{Flash, Level, Session};

@@ -46,7 +46,9 @@
 //! - `SessionLayer`, `CsrfLayer` and the extractors (feature `axum`): sessions opened on first
 //!   access (a route that never asks costs no cookie work and sends no cookie), `Session`,
 //!   `TypedSession<T>`, `NamedSession<N>`, `Flash`, `CsrfToken`, and `Option<Session>` that is
-//!   `Some` only for a session the request brought.
+//!   `Some` only for a session the request brought; the same as actix-web middleware,
+//!   `actix::SessionMiddleware` and `actix::CsrfMiddleware`, with the same extractors (feature
+//!   `actix`).
 //! - `SealedSessionManagerLayer` (feature `tower-sessions`): tower-sessions' `Session`, and
 //!   so axum-login, over sealed cookies instead of a store.
 //! - `FastifySealer` and `FastifyMigration` (feature `fastify`): the cookies of Node's
@@ -59,6 +61,7 @@
 //! | `ring` | yes | the `ring` cipher backend; building it needs a C compiler |
 //! | `pure-rust` | no | the pure-Rust cipher backend; runs only when `ring` is off |
 //! | `axum` | yes | the axum layer and extractors |
+//! | `actix` | no | the actix-web 4 middleware and extractors, `sealed_session::actix` |
 //! | `json` | no | the JSON codec, `Json` |
 //! | `bincode` | no | the bincode 2 codec, `Bincode`, for sessions already sealed with it (bincode is unmaintained: RUSTSEC-2025-0141) |
 //! | `fastify` | no | the `@fastify/secure-session` format (turns on `json`) |
@@ -105,6 +108,12 @@ mod typed_session;
 // The HTTP cookie layer: no framework.
 mod cookie_layer;
 
+// What the framework integrations share: no framework, built with one of them.
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod named_session;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod session_layer;
+
 // Cross-site request forgery protection: no framework.
 mod csrf;
 
@@ -119,19 +128,19 @@ pub use ::http;
 #[cfg(feature = "fastify")]
 mod fastify;
 
-#[cfg(feature = "axum")]
-#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub use self::cookie_layer::OnSaveError;
 pub use self::cookie_layer::{SameSite, SessionCookie, MAX_CHUNKS};
-#[cfg(feature = "axum")]
-#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
-pub use self::integrations::axum::{
-    CsrfLayer, CsrfRejection, CsrfService, DefaultName, NamedSession, SessionExtractor,
-    SessionFuture, SessionLayer, SessionName, SessionRejection, SessionService,
-};
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub use self::integrations::actix;
 #[cfg(feature = "tower-sessions")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower-sessions")))]
 pub use self::integrations::tower_sessions::{SealedSessionManager, SealedSessionManagerLayer};
+#[cfg(any(feature = "axum", feature = "actix"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "axum", feature = "actix"))))]
+pub use self::session_layer::{
+    CsrfRejection, OnSaveError, SessionExtractor, SessionFuture, SessionLayer, SessionRejection,
+    SessionService,
+};
 pub use clock::{Clock, ManualClock, SystemClock};
 #[cfg(feature = "bincode")]
 #[cfg_attr(docsrs, doc(cfg(feature = "bincode")))]
@@ -142,6 +151,9 @@ pub use codec::Json;
 pub use codec::{Codec, DefaultCodec, Postcard};
 pub use cookie_expiry::CookieExpiry;
 pub use csrf::{CsrfCheck, CsrfPolicy, CsrfRefusal, CsrfRequest, CsrfToken};
+#[cfg(any(feature = "axum", feature = "actix"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "axum", feature = "actix"))))]
+pub use csrf::{CsrfFuture, CsrfLayer, CsrfService};
 pub use envelope::{MAX_NAME_LEN, OVERHEAD};
 pub use error::{
     CodecError, ConfigError, CsrfError, KeyError, Malformed, OpenError, SealError, SessionError,
@@ -155,6 +167,9 @@ pub use fastify::{
 pub use flash::{Flash, FlashMessage, Level};
 pub use key::{DeriveParams, Key, KeyId, KEY_LEN, MIN_SECRET_LEN, SALT_LEN};
 pub use keyring::KeyRing;
+#[cfg(any(feature = "axum", feature = "actix"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "axum", feature = "actix"))))]
+pub use named_session::{DefaultName, NamedSession, SessionName};
 pub use sealer::{
     is_valid_cookie_name, Opened, Sealer, DEFAULT_COOKIE_NAME, DEFAULT_LEEWAY,
     DEFAULT_MAX_LIFETIME, MAX_COOKIE_SIZE, MAX_LEEWAY,

@@ -9,7 +9,12 @@
 #                  XChaCha20-Poly1305 open and one seal of the counter's size per request)
 #   counter_floor  examples/counter_floor.rs: the counter on Sealer::open / Sealer::seal called
 #                  by hand, with no session layer
-# then the ratios (targets: counter >= 85% of counter_plain, counter >= 3x fastify), and the
+# and on actix-web:
+#   actix_counter  examples/actix_counter.rs: the counter demo on actix-web with sealed-session
+#   actix_session  examples/actix_session_counter.rs: the same counter with actix-session's
+#                  CookieSessionStore (its encrypted cookie)
+# then the ratios (targets: counter >= 85% of counter_plain, counter >= 3x fastify,
+# actix_counter >= actix_session by requests/s and <= by server CPU per request), and the
 # time of Argon2id MODERATE key derivation in Rust (release) against libsodium's crypto_pwhash
 # through Node's sodium-native, with the same secret, salt and parameters.
 #
@@ -17,7 +22,9 @@
 # count, and seal a new one on each request (the steady state of a signed-in user); the plain
 # server gets the same Cookie header and ignores it.
 #
-# Usage: bench/scripts/bench-http.sh
+# Usage: bench/scripts/bench-http.sh [all|actix]
+#   all    (default) every server above, and the key derivation
+#   actix  the two actix-web counters only (no Node needed)
 # Environment (all optional):
 #   DURATION     seconds per wrk run (default 10)
 #   ROUNDS       rounds over the servers (default 5; on a shared machine rounds move by
@@ -30,6 +37,12 @@
 # Installs wrk (Debian package) and the Node project's packages (npm ci) when missing.
 set -euo pipefail
 
+MODE=${1:-all}
+case "$MODE" in
+  all|actix) ;;
+  *) echo "usage: $0 [all|actix]" >&2; exit 2 ;;
+esac
+
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 DURATION=${DURATION:-10}
@@ -41,17 +54,23 @@ NAME=bench-http
 source bench/scripts/bench-common.sh
 wrk_settings
 need wrk wrk
-need node
 need curl
 need python3
-if [[ ! -d tests/interop/node_modules/@fastify/secure-session ]]; then
-  (cd tests/interop && npm ci --no-audit --no-fund --silent)
+if [[ $MODE == all ]]; then
+  need node
+  if [[ ! -d tests/interop/node_modules/@fastify/secure-session ]]; then
+    (cd tests/interop && npm ci --no-audit --no-fund --silent)
+  fi
+else
+  DERIVE_RUNS=0
 fi
 
 echo "building (release)"
-cargo build --release --quiet -p sealed-session --features axum --example counter
+cargo build --release --quiet -p sealed-session --features axum,actix --example counter \
+  --example actix_counter
 cargo build --release --quiet -p sealed-session-bench --example counter_plain \
-  --example counter_floor --example counter_cipher --example derive_time
+  --example counter_floor --example counter_cipher --example derive_time \
+  --example actix_session_counter
 BIN="$(target_dir)/release/examples"
 
 KEY=$(head -c 32 /dev/urandom | base64)
@@ -83,8 +102,11 @@ start() {
   local name=$1
   PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
   case $name in
-    counter)
-      launch "$LOG/$name.log" env SESSION_KEYS="$KEY" PORT="$PORT" RUST_LOG=warn "$BIN/counter"
+    counter | actix_counter)
+      launch "$LOG/$name.log" env SESSION_KEYS="$KEY" PORT="$PORT" RUST_LOG=warn "$BIN/$name"
+      ;;
+    actix_session)
+      launch "$LOG/$name.log" env PORT="$PORT" "$BIN/actix_session_counter"
       ;;
     counter_floor)
       launch "$LOG/$name.log" env SESSION_KEYS="$KEY" PORT="$PORT" "$BIN/$name"
@@ -106,10 +128,11 @@ start() {
   fail "$name did not answer within 10 s"
 }
 
-# A session cookie from a first request (any server of the pair shares the key and format).
+# A session cookie from a first request (any server of the pair shares the key and format): the
+# demos' `__Host-session`, the hand-made and actix-session counters' `session`.
 cookie_from() {
   curl -s -D - -o /dev/null "http://127.0.0.1:$1/" |
-    tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(session=[^;]*\).*/\1/p' | head -n 1
+    tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(\(__Host-\)\{0,1\}session=[^;]*\).*/\1/p' | head -n 1
 }
 
 # User + system CPU time of a process, in clock ticks.
@@ -120,7 +143,7 @@ run() {
   local name=$1 cookie body out rps
   start "$name"
   cookie=$(cookie_from "$PORT")
-  if [[ $name == counter || $name == counter_floor || $name == fastify ]]; then
+  if [[ $name != counter_plain && $name != counter_cipher ]]; then
     [[ -n "$cookie" ]] || fail "$name sent no session cookie"
     body=$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$PORT/")
     [[ $body == *"requested 2 times"* ]] || fail "$name did not count with the cookie: $body"
@@ -149,7 +172,11 @@ run() {
   return 0
 }
 
-SERVERS=(counter counter_plain counter_cipher counter_floor fastify)
+if [[ $MODE == all ]]; then
+  SERVERS=(counter counter_plain counter_cipher counter_floor fastify actix_counter actix_session)
+else
+  SERVERS=(actix_counter actix_session)
+fi
 # ratio A B: A's requests/s over B's in the round just run, appended to RATIO[A/B].
 declare -A RATIO
 ratio() {
@@ -163,20 +190,25 @@ echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $NCPU CPUs; load: $(cut 
 echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s; servers on CPUs '${SERVER_CPUS}', wrk on CPUs '${WRK_CPUS}'"
 # The servers without sessions get a session cookie of the demo's too, and ignore it, so that
 # every server reads requests of the same size.
-start counter
-SESSION_COOKIE=$(cookie_from "$PORT")
-stop_server
-[[ -n "$SESSION_COOKIE" ]] || fail "counter sent no session cookie"
+if [[ $MODE == all ]]; then
+  start counter
+  SESSION_COOKIE=$(cookie_from "$PORT")
+  stop_server
+  [[ -n "$SESSION_COOKIE" ]] || fail "counter sent no session cookie"
+fi
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round (load $(cut -d' ' -f1-3 /proc/loadavg))"
   for i in "${!SERVERS[@]}"; do
     run "${SERVERS[$(( (i + round - 1) % ${#SERVERS[@]} ))]}"
   done
-  ratio counter counter_plain
-  ratio counter_cipher counter_plain
-  ratio counter_floor counter_plain
-  ratio counter counter_floor
-  ratio counter fastify
+  if [[ $MODE == all ]]; then
+    ratio counter counter_plain
+    ratio counter_cipher counter_plain
+    ratio counter_floor counter_plain
+    ratio counter counter_floor
+    ratio counter fastify
+  fi
+  ratio actix_counter actix_session
 done
 
 echo
@@ -196,16 +228,23 @@ share() {
   awk -v m="$(median <<<"$values")" 'NR == 1 {lo = $1} {hi = $1}
     END {printf "%5.1f%%   (rounds %.1f-%.1f%%)", 100 * m, 100 * lo, 100 * hi}' <<<"$values"
 }
-echo "  sessions / no sessions, requests/s within a round:  $(share <<<"${RATIO[counter/counter_plain]}")   (target >= 85%)"
-echo "  the cipher work alone / no sessions:                $(share <<<"${RATIO[counter_cipher/counter_plain]}")"
-echo "  seal / open by hand / no sessions:                  $(share <<<"${RATIO[counter_floor/counter_plain]}")"
-echo "  sessions / seal / open by hand:                     $(share <<<"${RATIO[counter/counter_floor]}")"
-awk -v rf="$(median <<<"${RATIO[counter/fastify]}")" \
-    -v cs="$(median <<<"${CPU[counter]}")" -v cp="$(median <<<"${CPU[counter_plain]}")" \
-    -v cf="$(median <<<"${CPU[fastify]}")" 'BEGIN {
-  printf "  sessions / no sessions, by server CPU per request:  %5.1f%%   (%.1f us per request for sessions)\n", 100 * cp / cs, cs - cp
-  printf "  sessions / fastify, requests/s within a round:      %5.2fx   (target >= 3x)\n", rf
-  printf "  sessions / fastify, by server CPU per request:      %5.2fx\n", cf / cs
+if [[ $MODE == all ]]; then
+  echo "  sessions / no sessions, requests/s within a round:  $(share <<<"${RATIO[counter/counter_plain]}")   (target >= 85%)"
+  echo "  the cipher work alone / no sessions:                $(share <<<"${RATIO[counter_cipher/counter_plain]}")"
+  echo "  seal / open by hand / no sessions:                  $(share <<<"${RATIO[counter_floor/counter_plain]}")"
+  echo "  sessions / seal / open by hand:                     $(share <<<"${RATIO[counter/counter_floor]}")"
+  awk -v rf="$(median <<<"${RATIO[counter/fastify]}")" \
+      -v cs="$(median <<<"${CPU[counter]}")" -v cp="$(median <<<"${CPU[counter_plain]}")" \
+      -v cf="$(median <<<"${CPU[fastify]}")" 'BEGIN {
+    printf "  sessions / no sessions, by server CPU per request:  %5.1f%%   (%.1f us per request for sessions)\n", 100 * cp / cs, cs - cp
+    printf "  sessions / fastify, requests/s within a round:      %5.2fx   (target >= 3x)\n", rf
+    printf "  sessions / fastify, by server CPU per request:      %5.2fx\n", cf / cs
+  }'
+fi
+awk -v r="$(median <<<"${RATIO[actix_counter/actix_session]}")" \
+    -v cs="$(median <<<"${CPU[actix_counter]}")" -v ca="$(median <<<"${CPU[actix_session]}")" 'BEGIN {
+  printf "  actix: sealed-session / actix-session, requests/s within a round:  %5.2fx   (target >= 1)\n", r
+  printf "  actix: sealed-session / actix-session, server CPU per request:     %5.2fx   (target <= 1)\n", cs / ca
 }'
 
 if [[ "$DERIVE_RUNS" -gt 0 ]]; then

@@ -4,18 +4,13 @@
 
 mod chunk;
 mod cookie_header;
-// The per-request session the framework integrations hand out.
-#[cfg(feature = "axum")]
-mod request_session;
 mod session_cookie;
 mod set_cookie;
 
 pub use chunk::MAX_CHUNKS;
 #[cfg(feature = "axum")]
 pub(crate) use cookie_header::cookie_headers;
-#[cfg(feature = "axum")]
-pub use request_session::OnSaveError;
-#[cfg(feature = "axum")]
-pub(crate) use request_session::{LayerConfig, RequestSession, Saved, Validator};
 pub use session_cookie::SessionCookie;
 pub use set_cookie::SameSite;
+#[cfg(any(feature = "axum", feature = "actix"))]
+pub(crate) use set_cookie::SetCookies;

@@ -182,8 +182,9 @@ pub(crate) fn max_age(expiry: CookieExpiry, expires_at: u64, now: u64) -> Option
 }
 
 /// The `Set-Cookie` values of one response: none or one nearly always, so one needs no vector.
+/// (`pub` only as the type in a sealed trait's method: not reachable from outside the crate.)
 #[derive(Debug, Default)]
-pub(crate) struct SetCookies {
+pub struct SetCookies {
     first: Option<HeaderValue>,
     rest: Vec<HeaderValue>,
 }
@@ -197,13 +198,18 @@ impl SetCookies {
         }
     }
 
+    /// The values, in order.
+    pub(crate) fn into_values(self) -> impl Iterator<Item = HeaderValue> {
+        self.first.into_iter().chain(self.rest)
+    }
+
     pub(crate) fn into_vec(self) -> Vec<HeaderValue> {
-        self.first.into_iter().chain(self.rest).collect()
+        self.into_values().collect()
     }
 
     /// Append each value to `headers` as a `Set-Cookie` header, in order.
     pub(crate) fn append_to(self, headers: &mut HeaderMap) {
-        for value in self.first.into_iter().chain(self.rest) {
+        for value in self.into_values() {
             headers.append(SET_COOKIE, value);
         }
     }

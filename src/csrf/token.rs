@@ -32,7 +32,8 @@ const TOKEN_CHARS: usize = (2 * SECRET_LEN * 4).div_ceil(3);
 /// [`FIELD`](Self::FIELD) field, [`hidden_input`](Self::hidden_input)) or send from scripts in
 /// the [`HEADER`](Self::HEADER) header.
 ///
-/// With axum it is an extractor (feature `axum`; it needs `CsrfLayer`). Without, make one with
+/// With axum or actix-web it is an extractor (features `axum`, `actix`; it needs the CSRF
+/// layer, `CsrfLayer` or `actix::CsrfMiddleware`). Without, make one with
 /// [`for_session`](Self::for_session) and check one with [`verify`](Self::verify). Each token
 /// is masked differently; every one of them is valid for as long as the session keeps its
 /// secret. `Debug` does not show it.

@@ -1,29 +1,33 @@
-//! axum (and any tower HTTP service): [`SessionLayer`], the session extractors and
-//! [`CsrfLayer`].
+//! axum (and any tower HTTP service): [`SessionLayer`](crate::SessionLayer) and
+//! [`CsrfLayer`](crate::CsrfLayer) as tower layers, and the session extractors.
 //!
 //! The layer gives each request a session that the first extractor asking for it opens from
 //! the cookie (a missing or bad cookie gives a fresh, empty session), and writes `Set-Cookie`
 //! after the handler, only when the session was opened and needs it. Opening, validating and
 //! saving are the core's (`RequestSession`), cookie work is
-//! [`SessionCookie`](crate::SessionCookie)'s; these files only wire them into tower and axum.
+//! [`SessionCookie`](crate::SessionCookie)'s, the CSRF rules and token check are
+//! `crate::csrf`'s; these files only wire them into tower and axum.
 
-// Cross-site request forgery protection over the session: `CsrfLayer` and the `CsrfToken`
-// extractor.
+use crate::session_layer::Integration;
+
+// Cross-site request forgery protection over the session: `CsrfLayer` as a tower layer and
+// the `CsrfToken` extractor.
 mod csrf;
-// `Session`, `TypedSession` and `Flash` as extractors, and `SessionExtractor`.
+// `Session`, `TypedSession` and `Flash` as extractors.
 mod extractors;
-// `SessionLayer`, its service and its future.
+// `SessionLayer` as a tower layer, and its service as a tower service.
 mod layer;
-// `NamedSession`, for several session layers.
+// `NamedSession` as an extractor, for several session layers.
 mod named;
-// Why an extractor failed.
+// A failed extractor's answer.
 mod rejection;
-// The sessions of one request, as the layers leave them for the extractors.
-mod session_set;
 
-pub use csrf::{CsrfLayer, CsrfRejection, CsrfService};
 pub(crate) use extractors::session_of;
-pub use extractors::SessionExtractor;
-pub use layer::{SessionFuture, SessionLayer, SessionService};
-pub use named::{DefaultName, NamedSession, SessionName};
-pub use rejection::SessionRejection;
+
+/// How axum apps are told to install the layers.
+pub(crate) const AXUM: Integration = Integration {
+    session_layer: "SessionLayer",
+    install_session: "`Router::new().route(..).layer(SessionLayer::new(sealer))`",
+    csrf_layer: "CsrfLayer",
+    install_csrf: "`.layer(CsrfLayer::default()).layer(SessionLayer::new(sealer))`",
+};

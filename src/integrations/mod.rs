@@ -1,6 +1,8 @@
 //! Framework integrations: thin adapters over the HTTP cookie layer, one per feature. Each is
 //! gated here, once, at its `mod` line.
 
+#[cfg(feature = "actix")]
+pub mod actix;
 #[cfg(feature = "axum")]
 pub(crate) mod axum;
 

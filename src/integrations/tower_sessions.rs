@@ -30,13 +30,11 @@ use tower_sessions::session_store::{self, SessionStore};
 
 use crate::codec::Json;
 use crate::cookie_expiry::CookieExpiry;
-use crate::cookie_layer::{
-    cookie_headers, LayerConfig, OnSaveError, RequestSession, Saved, SessionCookie,
-};
+use crate::cookie_layer::{cookie_headers, SessionCookie};
 use crate::error::ConfigError;
-use crate::integrations::axum::SessionLayer;
 use crate::sealer::Sealer;
 use crate::session::Session;
+use crate::session_layer::{LayerConfig, OnSaveError, RequestSession, Saved, SessionLayer};
 
 /// The entry of the sealed session that holds the tower-sessions record id. It is sealed
 /// with the data, so [`cycle_id`](tower_sessions::Session::cycle_id) changes it, and no

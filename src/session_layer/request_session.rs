@@ -16,9 +16,8 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Poll, Waker};
 
-use super::session_cookie::SessionCookie;
-use super::set_cookie::SetCookies;
 use crate::codec::Codec;
+use crate::cookie_layer::{SessionCookie, SetCookies};
 use crate::session::Session;
 use crate::session_sealer::SessionSealer;
 
@@ -91,8 +90,9 @@ enum Slot<C: Codec> {
     Ready(Session<C>),
 }
 
-/// What [`RequestSession::save`] found to do.
-pub(crate) enum Saved {
+/// What [`LayerConfig::save`] found to do. (`pub` only as the type of a sealed trait's
+/// method: not reachable from outside the crate.)
+pub enum Saved {
     /// The session was never opened, or needs no cookie: the response as it is.
     Nothing,
     /// These `Set-Cookie` values go into the response.
@@ -125,6 +125,9 @@ impl<C: Codec> RequestSession<C> {
     where
         H: IntoIterator<Item = &'a [u8]>,
     {
+        if let Some(session) = self.now(&cookie_headers) {
+            return session;
+        }
         loop {
             let opened = {
                 let mut slot = self.lock();
@@ -148,6 +151,26 @@ impl<C: Codec> RequestSession<C> {
                 Some(session) => return self.validate(session).await,
                 None => self.changed().await,
             }
+        }
+    }
+
+    /// The session when it can be had without waiting: opened before, or opened now from what
+    /// `cookie_headers` gives when the layer has no validator. `None` when a validator is to run
+    /// (or runs): [`session`](Self::session) then waits for it. For extractors that answer
+    /// without a boxed future when they can.
+    pub(crate) fn now<'a, H>(&self, cookie_headers: impl Fn() -> H) -> Option<Session<C>>
+    where
+        H: IntoIterator<Item = &'a [u8]>,
+    {
+        let mut slot = self.lock();
+        match &*slot {
+            Slot::Ready(session) => Some(session.clone()),
+            Slot::Unopened if self.layer.validator().is_none() => {
+                let session = self.layer.load(&mut cookie_headers().into_iter());
+                *slot = Slot::Ready(session.clone());
+                Some(session)
+            }
+            Slot::Unopened | Slot::Validating(_) => None,
         }
     }
 
@@ -323,6 +346,30 @@ mod tests {
         let session = request.session(|| [cookie.as_slice()]).await;
         assert_eq!(session.get::<u8>("n").unwrap(), Some(1));
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn now_opens_without_a_validator_and_leaves_a_validated_session_to_session() {
+        let (request, cookie, calls) = request();
+        assert!(request.now(|| [cookie.as_slice()]).is_none());
+        assert!(
+            request.opened().is_none(),
+            "now() ran no validator and opened nothing"
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+
+        let layer = Arc::new(LayerConfig {
+            cookie: SessionCookie::new(Sealer::new(Key::from_bytes([9; 32])).cookie_name("s")),
+            validator: None,
+            on_save_error: OnSaveError::default(),
+        });
+        let request = RequestSession::new(&layer);
+        let session = request.now(|| [cookie.as_slice()]).unwrap();
+        assert_eq!(session.get::<u8>("n").unwrap(), Some(1));
+        // The same session after.
+        session.insert("m", 2u8).unwrap();
+        let again = request.now(|| [&b""[..]]).unwrap();
+        assert_eq!(again.get::<u8>("m").unwrap(), Some(2));
     }
 
     #[test]
