@@ -16,7 +16,9 @@ pub use layer::{SessionLayer, SessionService};
 pub(crate) use rejection::{logged, CsrfSetup, Integration};
 pub use rejection::{CsrfRejection, SessionRejection};
 pub use request_session::OnSaveError;
-pub(crate) use request_session::{LayerConfig, RequestSession, Saved};
+#[cfg(feature = "tower-sessions")]
+pub(crate) use request_session::LayerConfig;
+pub(crate) use request_session::{RequestSession, Saved};
 pub use response::SessionFuture;
 pub(crate) use response::SessionResponse;
 pub(crate) use session_set::SessionSet;
