@@ -15,9 +15,9 @@ pub use extractor::SessionExtractor;
 pub use layer::{SessionLayer, SessionService};
 pub(crate) use rejection::{logged, CsrfSetup, Integration};
 pub use rejection::{CsrfRejection, SessionRejection};
-pub use request_session::OnSaveError;
 #[cfg(feature = "tower-sessions")]
 pub(crate) use request_session::LayerConfig;
+pub use request_session::OnSaveError;
 pub(crate) use request_session::{RequestSession, Saved};
 pub use response::SessionFuture;
 pub(crate) use response::SessionResponse;
