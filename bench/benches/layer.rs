@@ -62,6 +62,25 @@ fn pair(set_cookie: &HeaderValue) -> String {
         .to_owned()
 }
 
+/// A GET of `uri` through `app` with the `Cookie` header `line`, on `runtime`: the response's
+/// head and its whole body.
+fn get(
+    runtime: &tokio::runtime::Runtime,
+    app: &Router,
+    uri: &str,
+    line: &HeaderValue,
+) -> (axum::http::response::Parts, axum::body::Bytes) {
+    let request = Request::get(uri)
+        .header(header::COOKIE, line.clone())
+        .body(Body::empty())
+        .unwrap();
+    runtime.block_on(async {
+        let response = app.clone().oneshot(request).await.unwrap();
+        let (parts, body) = response.into_parts();
+        (parts, body.collect().await.unwrap().to_bytes())
+    })
+}
+
 fn cookie(c: &mut Criterion) {
     let cookies = SessionCookie::new(Sealer::new(keys()));
     let session = cookies.load(&HeaderMap::new());
@@ -113,18 +132,7 @@ fn counter(c: &mut Criterion) {
         .unwrap();
     let line = cookie_line(&pair(&first.headers()[header::SET_COOKIE]));
 
-    let call = |app: &Router| {
-        let request = Request::get("/")
-            .header(header::COOKIE, line.clone())
-            .body(Body::empty())
-            .unwrap();
-        runtime.block_on(async {
-            let response = app.clone().oneshot(request).await.unwrap();
-            let (parts, body) = response.into_parts();
-            let body = body.collect().await.unwrap().to_bytes();
-            (parts, body)
-        })
-    };
+    let call = |app: &Router| get(&runtime, app, "/", &line);
     let (parts, body) = call(&sessions);
     assert!(parts.headers.contains_key(header::SET_COOKIE));
     assert!(std::str::from_utf8(&body)
@@ -159,17 +167,7 @@ fn untouched(c: &mut Criterion) {
     let session = cookies.load(&HeaderMap::new());
     session.insert("count", 1u64).unwrap();
     let line = cookie_line(&pair(&cookies.set_cookie_values(&session).unwrap()[0]));
-    let call = |app: &Router| {
-        let request = Request::get("/health")
-            .header(header::COOKIE, line.clone())
-            .body(Body::empty())
-            .unwrap();
-        runtime.block_on(async {
-            let response = app.clone().oneshot(request).await.unwrap();
-            let (parts, body) = response.into_parts();
-            (parts, body.collect().await.unwrap().to_bytes())
-        })
-    };
+    let call = |app: &Router| get(&runtime, app, "/health", &line);
     for app in [&layered, &bare, &noop] {
         let (parts, body) = call(app);
         assert!(!parts.headers.contains_key(header::SET_COOKIE));
