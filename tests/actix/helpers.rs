@@ -1,7 +1,6 @@
 //! Requests through an actix app in process, and servers on loopback.
 
 use std::net::{SocketAddr, TcpListener};
-use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle, ServiceResponse};
 use actix_web::http::header::{COOKIE, SET_COOKIE};
@@ -66,14 +65,4 @@ pub fn run(server: Server, url: String) -> ActixServer {
     let handle = server.handle();
     tokio::spawn(server);
     ActixServer { url, handle }
-}
-
-/// A client, with a cookie store (a browser) or without (each request on its own).
-pub fn client(cookie_store: bool) -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(cookie_store)
-        .timeout(Duration::from_secs(10))
-        .no_proxy()
-        .build()
-        .unwrap()
 }

@@ -6,9 +6,9 @@ use std::time::Duration;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use sealed_session::{KeyRing, ManualClock, Sealer, SessionCookie};
 
-use common::{key_a, key_b, pair, value};
+use common::{client, key_a, key_b, pair, value};
 
-use crate::helpers::{client, loopback, run, ActixServer};
+use crate::helpers::{loopback, run, ActixServer};
 
 /// The actix counter demo on a free port, with the keys `keys`.
 fn actix_counter(keys: &KeyRing) -> ActixServer {

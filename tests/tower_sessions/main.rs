@@ -2,7 +2,6 @@
 //! reqwest with a cookie jar, as a browser would.
 #![cfg(feature = "tower-sessions")]
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,11 +14,10 @@ use sealed_session::{
     ConfigError, Json, Key, KeyRing, OnSaveError, SealedSessionManagerLayer, Sealer, SessionCookie,
     MAX_COOKIE_SIZE,
 };
-use tokio::task::JoinHandle;
 use tower_sessions::cookie::time;
 use tower_sessions::Expiry;
 
-use common::{key_a, key_b, sealer_at};
+use common::{key_a, key_b, sealer_at, serve, Server};
 
 // The example, compiled in so that the tests drive the exact code it shows.
 #[path = "../../examples/axum_login.rs"]
@@ -31,29 +29,6 @@ use common::{key_a, key_b, sealer_at};
 mod example;
 
 use example::Users;
-
-/// A server on 127.0.0.1 with a free port; stopped when dropped.
-struct Server {
-    url: String,
-    task: JoinHandle<()>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn serve(app: Router) -> Server {
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
-    Server { url, task }
-}
 
 /// The example's routes, and two a test needs: `/visit` starts an anonymous session, and
 /// `/session-id` tells the tower-sessions id.

@@ -1,50 +1,17 @@
 //! Real servers on loopback, driven by reqwest: many requests with a cookie store, two
 //! stateless instances sharing only the key list, and key rotation across a restart.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
 use reqwest::header::{COOKIE, SET_COOKIE};
 use sealed_session::{Key, KeyRing, Sealer};
-use tokio::task::JoinHandle;
 
+pub use common::{client, serve};
 use common::{key_a, key_b, pair, value};
-
-/// A server for `app` on 127.0.0.1 with a free port. Stopped when the handle drops.
-pub struct Server {
-    pub url: String,
-    task: JoinHandle<()>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-pub async fn serve(app: Router) -> Server {
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
-    Server { url, task }
-}
 
 fn counter(keys: &str) -> Router {
     crate::counter::app(KeyRing::from_base64_list(keys).unwrap())
-}
-
-pub fn client(cookie_store: bool) -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(cookie_store)
-        .timeout(Duration::from_secs(10))
-        .no_proxy()
-        .build()
-        .unwrap()
 }
 
 fn expected(n: u64) -> serde_json::Value {
