@@ -13,3 +13,5 @@ mod http_path;
 mod keys;
 
 mod sealer;
+
+mod corpus;

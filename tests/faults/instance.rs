@@ -1,0 +1,122 @@
+//! Counter servers as real processes on loopback: the demo's app (`examples/counter.rs`, compiled
+//! into this binary) run by this same binary in serve mode, or any server that takes the
+//! demo's `SESSION_KEYS` and `PORT` and announces itself as it does, named by
+//! `SEALED_SESSION_FAULTS_SERVER` (the script points it at the release demo,
+//! `target/release/examples/counter`).
+
+use std::io::{BufRead as _, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, ExitCode, Stdio};
+
+use sealed_session::{Key, KeyRing};
+
+use crate::counter;
+
+/// Set in a child's environment: run the counter instead of the tests.
+const SERVE: &str = "SEALED_SESSION_FAULTS_SERVE";
+
+/// Whether this process was started to serve.
+pub fn serve_requested() -> bool {
+    std::env::var_os(SERVE).is_some()
+}
+
+/// Serve mode: the demo's `main` (keys from `SESSION_KEYS`, port from `PORT`, the listening
+/// line on stdout) without its log output.
+pub fn serve() -> ExitCode {
+    let keys = match KeyRing::from_env("SESSION_KEYS") {
+        Ok(keys) => keys,
+        Err(e) => {
+            eprintln!("counter: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let port: u16 = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let served = runtime.block_on(async {
+        let listener =
+            tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
+        println!("counter listening on http://{}/", listener.local_addr()?);
+        axum::serve(listener, counter::app(keys)).await
+    });
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("counter: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One running counter process. Killed when dropped.
+pub struct Instance {
+    child: Child,
+    pub addr: SocketAddr,
+    pub url: String,
+}
+
+impl Instance {
+    /// Starts a counter with `keys` (newest first, as `SESSION_KEYS` lists them) and waits for
+    /// its listening line.
+    pub fn start(keys: &[&Key]) -> Instance {
+        let list = keys
+            .iter()
+            .map(|k| k.to_base64())
+            .collect::<Vec<_>>()
+            .join(",");
+        let program = std::env::var_os("SEALED_SESSION_FAULTS_SERVER")
+            .map_or_else(|| std::env::current_exe().expect("own path"), Into::into);
+        let mut child = Command::new(&program)
+            .env(SERVE, "1")
+            .env("SESSION_KEYS", list)
+            .env("PORT", "0")
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {program:?}: {e}"));
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped"))
+            .read_line(&mut line)
+            .expect("the server's first line");
+        let url = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .filter(|u| u.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no listening line from {program:?}: {line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        let addr = url
+            .trim_start_matches("http://")
+            .parse()
+            .expect("host:port");
+        Instance { child, addr, url }
+    }
+
+    /// The process's resident memory, from `/proc/<pid>/status`.
+    pub fn resident_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("/proc/<pid>/status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS")
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
