@@ -60,11 +60,8 @@ async fn call(app: &Router, path: &str, cookie: Option<&str>) -> (String, Option
     (String::from_utf8(body.to_vec()).unwrap(), set)
 }
 
-#[tokio::test]
-async fn the_layer_continues_a_node_session_and_node_continues_the_layers() {
-    let Some(node) = node::require("the_layer_continues_a_node_session") else {
-        return;
-    };
+pub(crate) async fn the_layer_continues_a_node_session_and_node_continues_the_layers() {
+    let node = node::require();
     let key = Key::generate();
     let config = key_config(&[&key]);
     let (wire, _, _) = node.seal(&config, &json!({ "views": 41, "user": "ada" }), NOW as f64);
@@ -82,11 +79,8 @@ async fn the_layer_continues_a_node_session_and_node_continues_the_layers() {
     assert_eq!(reply["ts"], NOW + 5);
 }
 
-#[tokio::test]
-async fn the_layer_reseals_a_cookie_of_an_old_key_with_the_first() {
-    let Some(node) = node::require("the_layer_reseals_a_cookie_of_an_old_key") else {
-        return;
-    };
+pub(crate) async fn the_layer_reseals_a_cookie_of_an_old_key_with_the_first() {
+    let node = node::require();
     let (new, old) = (Key::generate(), Key::generate());
     let (wire, _, _) = node.seal(&key_config(&[&old]), &json!({ "views": 7 }), NOW as f64);
 
@@ -103,8 +97,7 @@ async fn the_layer_reseals_a_cookie_of_an_old_key_with_the_first() {
     assert_eq!(reply["rotated"], false);
 }
 
-#[tokio::test]
-async fn reads_of_a_current_cookie_send_nothing() {
+pub(crate) async fn reads_of_a_current_cookie_send_nothing() {
     let key = Key::generate();
     let sealer = FastifySealer::new(key).clock(ManualClock::new(NOW));
     let value = sealer.seal_at(&json!({ "views": 2 }), NOW).unwrap();
@@ -115,8 +108,7 @@ async fn reads_of_a_current_cookie_send_nothing() {
     );
 }
 
-#[tokio::test]
-async fn bad_cookies_are_a_new_session() {
+pub(crate) async fn bad_cookies_are_a_new_session() {
     let key = Key::generate();
     let sealer = FastifySealer::new(key.clone()).clock(ManualClock::new(NOW));
     let expired = sealer
@@ -140,8 +132,7 @@ async fn bad_cookies_are_a_new_session() {
     }
 }
 
-#[test]
-fn open_session_keeps_ts_out_of_the_entries_and_types_its_errors() {
+pub(crate) fn open_session_keeps_ts_out_of_the_entries_and_types_its_errors() {
     let key = Key::generate();
     let sealer = FastifySealer::new(key);
     let value = sealer
@@ -171,11 +162,8 @@ fn open_session_keeps_ts_out_of_the_entries_and_types_its_errors() {
     assert_eq!(again.created_at(), NOW + 10);
 }
 
-#[tokio::test]
-async fn migration_moves_a_plugin_session_to_the_native_format_on_first_read() {
-    let Some(node) = node::require("migration_moves_a_plugin_session_to_the_native_format") else {
-        return;
-    };
+pub(crate) async fn migration_moves_a_plugin_session_to_the_native_format_on_first_read() {
+    let node = node::require();
     let legacy_key = Key::generate();
     let config = key_config(&[&legacy_key]);
     let (wire, _, _) = node.seal(&config, &json!({ "views": 5, "user": "ada" }), NOW as f64);
@@ -207,8 +195,7 @@ async fn migration_moves_a_plugin_session_to_the_native_format_on_first_read() {
     assert_eq!(call(&app, "/", Some(&set)).await.0, "6");
 }
 
-#[tokio::test]
-async fn migration_treats_bad_cookies_of_either_format_as_a_new_session() {
+pub(crate) async fn migration_treats_bad_cookies_of_either_format_as_a_new_session() {
     let native = Sealer::with_codec(Key::generate(), Json)
         .cookie_name("session")
         .clock(ManualClock::new(NOW));
@@ -241,8 +228,8 @@ fn migration_app(native: Sealer<Json>) -> (Router, Sealer<Json>, FastifySealer) 
     (app, native, legacy)
 }
 
-#[tokio::test]
-async fn migration_layer_starts_a_new_session_for_a_plugin_cookie_written_before_the_cut_off() {
+pub(crate) async fn migration_layer_starts_a_new_session_for_a_plugin_cookie_written_before_the_cut_off(
+) {
     let (app, native, legacy) = migration_app(
         Sealer::with_codec(Key::generate(), Json)
             .cookie_name("session")
@@ -259,8 +246,7 @@ async fn migration_layer_starts_a_new_session_for_a_plugin_cookie_written_before
     assert_eq!(call(&app, "/", Some(&current)).await.0, "42");
 }
 
-#[tokio::test]
-async fn migration_layer_counts_the_native_lifetime_from_the_plugins_ts() {
+pub(crate) async fn migration_layer_counts_the_native_lifetime_from_the_plugins_ts() {
     let (app, native, legacy) = migration_app(
         Sealer::with_codec(Key::generate(), Json)
             .cookie_name("session")
@@ -288,8 +274,7 @@ async fn migration_layer_counts_the_native_lifetime_from_the_plugins_ts() {
     );
 }
 
-#[tokio::test]
-async fn migration_layer_applies_the_native_idle_timeout_from_the_plugins_ts() {
+pub(crate) async fn migration_layer_applies_the_native_idle_timeout_from_the_plugins_ts() {
     let (app, _, legacy) = migration_app(
         Sealer::with_codec(Key::generate(), Json)
             .cookie_name("session")
@@ -301,8 +286,7 @@ async fn migration_layer_applies_the_native_idle_timeout_from_the_plugins_ts() {
     assert_eq!(call(&app, "/", Some(&active)).await.0, "42");
 }
 
-#[tokio::test]
-async fn migration_layer_starts_a_new_session_for_a_plugin_cookie_from_the_future() {
+pub(crate) async fn migration_layer_starts_a_new_session_for_a_plugin_cookie_from_the_future() {
     let (app, _, legacy) =
         migration_app(Sealer::with_codec(Key::generate(), Json).cookie_name("session"));
     // The default leeway is 60 s.

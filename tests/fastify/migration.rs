@@ -26,8 +26,7 @@ fn legacy_cookie(legacy: &FastifySealer, ts: u64) -> String {
     unwire(&legacy.seal_at(&json!({ "views": 5 }), ts).unwrap())
 }
 
-#[test]
-fn a_plugin_session_starts_at_its_ts_and_keeps_that_start_natively() {
+pub(crate) fn a_plugin_session_starts_at_its_ts_and_keeps_that_start_natively() {
     let (migration, legacy) = sealers(native().max_lifetime(Duration::from_secs(3_600)));
     let ts = NOW - 1_000;
     let opened = migration
@@ -48,8 +47,7 @@ fn a_plugin_session_starts_at_its_ts_and_keeps_that_start_natively() {
     assert_eq!(native.expires_at, ts + 3_600);
 }
 
-#[test]
-fn a_plugin_session_last_written_before_the_cut_off_is_revoked() {
+pub(crate) fn a_plugin_session_last_written_before_the_cut_off_is_revoked() {
     let cutoff = NOW - 500;
     let (migration, legacy) = sealers(native().invalidate_before_unix(cutoff));
     assert_eq!(
@@ -65,8 +63,7 @@ fn a_plugin_session_last_written_before_the_cut_off_is_revoked() {
     assert_eq!(opened.created_at, cutoff);
 }
 
-#[test]
-fn a_plugin_session_past_the_native_lifetime_from_its_ts_has_expired() {
+pub(crate) fn a_plugin_session_past_the_native_lifetime_from_its_ts_has_expired() {
     let lifetime = 3_600;
     let (migration, legacy) = sealers(native().max_lifetime(Duration::from_secs(lifetime)));
     // The native rule: expired once `now` is past `created_at + lifetime` by more than the
@@ -92,8 +89,7 @@ fn a_plugin_session_past_the_native_lifetime_from_its_ts_has_expired() {
     );
 }
 
-#[test]
-fn a_plugin_session_idle_past_the_native_idle_timeout_has_expired() {
+pub(crate) fn a_plugin_session_idle_past_the_native_idle_timeout_has_expired() {
     let (migration, legacy) = sealers(native().idle_timeout(Duration::from_secs(600)));
     let ts = NOW - 600 - 61;
     assert_eq!(
@@ -108,8 +104,7 @@ fn a_plugin_session_idle_past_the_native_idle_timeout_has_expired() {
     assert_eq!(opened.expires_at, NOW - 100 + 600);
 }
 
-#[test]
-fn a_plugin_session_from_beyond_the_native_leeway_is_not_yet_valid() {
+pub(crate) fn a_plugin_session_from_beyond_the_native_leeway_is_not_yet_valid() {
     let (migration, legacy) = sealers(native().leeway(Duration::from_secs(30)));
     assert_eq!(
         migration.open_session(&legacy_cookie(&legacy, NOW + 31), NOW),
@@ -123,8 +118,7 @@ fn a_plugin_session_from_beyond_the_native_leeway_is_not_yet_valid() {
     assert_eq!(opened.created_at, NOW + 30);
 }
 
-#[test]
-fn native_cookies_are_the_native_sealers_alone() {
+pub(crate) fn native_cookies_are_the_native_sealers_alone() {
     // The rules above are the native sealer's own: a native cookie meets the same ones.
     let native = native().invalidate_before_unix(NOW - 500);
     let (migration, _) = sealers(native.clone());
@@ -141,8 +135,7 @@ fn native_cookies_are_the_native_sealers_alone() {
 /// The browsers hold the sessions to move under the plugin's cookie name, so that is the name
 /// the migration reads and writes, whatever the native sealer was named (its default,
 /// `__Host-session`, is not the plugin's `session`).
-#[test]
-fn the_migration_reads_and_writes_under_the_plugins_cookie_name() {
+pub(crate) fn the_migration_reads_and_writes_under_the_plugins_cookie_name() {
     let native = Sealer::with_codec(Key::generate(), Json);
     assert_eq!(native.name(), "__Host-session");
     let legacy = FastifySealer::new(Key::generate());

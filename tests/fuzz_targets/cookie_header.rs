@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use http::header::COOKIE;
 use http::{HeaderMap, HeaderValue};
-use sealed_session::{Bincode, ManualClock, Sealer, SessionCookie, MAX_COOKIE_SIZE};
+use sealed_session::{ManualClock, Postcard, Sealer, SessionCookie, MAX_COOKIE_SIZE};
 
 use crate::fixtures::primary;
 
@@ -23,8 +23,8 @@ pub(crate) const NOW: u64 = 1_750_000_000;
 const CHUNKS: usize = 4;
 
 pub(crate) struct Fixture {
-    pub(crate) plain: SessionCookie<Sealer<Bincode>>,
-    pub(crate) chunked: SessionCookie<Sealer<Bincode>>,
+    pub(crate) plain: SessionCookie<Sealer<Postcard>>,
+    pub(crate) chunked: SessionCookie<Sealer<Postcard>>,
     /// The valid chunked session's cookies, `(name, value)`.
     pub(crate) cookies: Vec<(String, String)>,
     blob: String,
@@ -46,7 +46,7 @@ pub(crate) fn pairs(set_cookie: &[HeaderValue]) -> Vec<(String, String)> {
 
 pub(crate) static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     // Named plainly: the edits below look the session's cookies up by `session`.
-    let sealer = Sealer::with_codec(primary(), Bincode)
+    let sealer = Sealer::with_codec(primary(), Postcard)
         .cookie_name("session")
         .clock(ManualClock::new(NOW))
         .max_cookie_size(CHUNKS * MAX_COOKIE_SIZE);

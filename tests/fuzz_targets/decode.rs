@@ -62,9 +62,13 @@ pub fn decode(data: &[u8]) {
     };
     let sealers = &*SEALERS;
     match selector % 4 {
+        #[cfg(feature = "bincode")]
         0 => round_trip(&sealers.bincode, payload, created_at, now),
         1 => round_trip(&sealers.postcard, payload, created_at, now),
+        #[cfg(feature = "json")]
         2 => round_trip(&sealers.json, payload, created_at, now),
-        _ => round_trip(&sealers.tiny, payload, created_at, now),
+        3 => round_trip(&sealers.tiny, payload, created_at, now),
+        // A codec this build does not have.
+        _ => {}
     }
 }

@@ -6,7 +6,11 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use sealed_session::{Bincode, Codec, Json, Key, KeyRing, Postcard, Sealer, DEFAULT_COOKIE_NAME};
+#[cfg(feature = "bincode")]
+use sealed_session::Bincode;
+#[cfg(feature = "json")]
+use sealed_session::Json;
+use sealed_session::{Codec, Key, KeyRing, Postcard, Sealer, DEFAULT_COOKIE_NAME};
 
 /// A typical session: ids, strings, a list, a map and an option.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -69,15 +73,18 @@ impl<C: Codec> Configured<C> {
 
 /// One sealer of each codec, with settings that differ in everything the input meets.
 pub struct Sealers {
+    #[cfg(feature = "bincode")]
     pub bincode: Configured<Bincode>,
     pub postcard: Configured<Postcard>,
+    #[cfg(feature = "json")]
     pub json: Configured<Json>,
     /// A sealer with a tiny size limit: nearly everything is refused before decoding.
-    pub tiny: Configured<Bincode>,
+    pub tiny: Configured<Postcard>,
 }
 
 /// The sealers, built once per process.
 pub static SEALERS: LazyLock<Sealers> = LazyLock::new(|| Sealers {
+    #[cfg(feature = "bincode")]
     bincode: Configured::new(
         |ring| Sealer::with_codec(ring, Bincode),
         DEFAULT_COOKIE_NAME,
@@ -91,6 +98,7 @@ pub static SEALERS: LazyLock<Sealers> = LazyLock::new(|| Sealers {
         },
         "__Host-id",
     ),
+    #[cfg(feature = "json")]
     json: Configured::new(
         |ring| {
             Sealer::with_codec(ring, Json)
@@ -102,7 +110,7 @@ pub static SEALERS: LazyLock<Sealers> = LazyLock::new(|| Sealers {
         "s",
     ),
     tiny: Configured::new(
-        |ring| Sealer::with_codec(ring, Bincode).max_cookie_size(64),
+        |ring| Sealer::with_codec(ring, Postcard).max_cookie_size(64),
         DEFAULT_COOKIE_NAME,
     ),
 });

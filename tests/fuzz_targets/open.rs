@@ -109,10 +109,14 @@ pub fn open(data: &[u8]) {
     };
     let sealers = &*SEALERS;
     match (selector >> 2) % 4 {
+        #[cfg(feature = "bincode")]
         0 => open_all(&sealers.bincode, &value, now),
         1 => open_all(&sealers.postcard, &value, now),
+        #[cfg(feature = "json")]
         2 => open_all(&sealers.json, &value, now),
-        _ => open_all(&sealers.tiny, &value, now),
+        3 => open_all(&sealers.tiny, &value, now),
+        // A codec this build does not have.
+        _ => {}
     }
 }
 

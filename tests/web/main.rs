@@ -1,5 +1,5 @@
 //! HTTP integration: the cookie helpers, the axum layer in process (`oneshot`), real servers on
-//! loopback driven by a real client, and a real headless Chromium.
+//! loopback driven by a real client (the browser tests are in `tests/browser`).
 #![cfg(feature = "axum")]
 
 // The examples are compiled in as modules so that the tests drive the exact code they show;
@@ -35,7 +35,6 @@ mod counter_floor;
 )]
 mod login;
 
-mod browser;
 mod csrf;
 mod flash;
 mod helpers;
