@@ -12,4 +12,4 @@ cargo build --release --example counter
 SEALED_SESSION_FAULTS_SERVER="$target/release/examples/counter" \
 SEALED_SESSION_HOSTILE_REQUESTS=${SEALED_SESSION_HOSTILE_REQUESTS:-200000} \
 SEALED_SESSION_ROTATION_REQUESTS=${SEALED_SESSION_ROTATION_REQUESTS:-2000} \
-    cargo test --release --all-features --test processes -- --test-threads 1
+    cargo test --release --all-features --test processes -- --test-threads 1 --skip examples::

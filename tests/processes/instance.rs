@@ -79,9 +79,13 @@ impl Instance {
             .spawn()
             .unwrap_or_else(|e| panic!("start {program:?}: {e}"));
         let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped"))
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+        stdout
             .read_line(&mut line)
             .expect("the server's first line");
+        // The rest (the demo logs to stdout: a warning per forged cookie) is read and dropped,
+        // so that the server never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         let url = line
             .trim()
             .rsplit(' ')

@@ -299,7 +299,7 @@ pub fn new_key_first_on_one_instance_loses_sessions() -> Result<(), Failed> {
     );
     println!(
         "    wrong order (new key first on one instance): {requests} requests answered, \
-         {resets} sessions reset, {errors} 5xx"
+         {resets} answers that started a session again (sessions lost), {errors} 5xx"
     );
     if resets == 0 {
         return Err("the wrong procedure lost no session: the harness cannot see a loss".into());
