@@ -1,5 +1,5 @@
 //! libFuzzer on the `fastify_open` target: its body and its property are in
-//! `tests/fuzz_targets/fastify_open.rs`, shared with the test suite's replay of this target's corpus.
+//! `fuzz/targets/fastify_open.rs`, shared with the test suite's replay of this target's corpus.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_targets::fastify_open(data));

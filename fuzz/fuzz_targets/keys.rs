@@ -1,5 +1,5 @@
 //! libFuzzer on the `keys` target: its body and its property are in
-//! `tests/fuzz_targets/keys.rs`, shared with the test suite's replay of this target's corpus.
+//! `fuzz/targets/keys.rs`, shared with the test suite's replay of this target's corpus.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| fuzz_targets::keys(data));

@@ -1,12 +1,17 @@
 //! The fuzz corpora, replayed: every input kept in `fuzz/corpus/<target>/` (what libFuzzer found
 //! worth keeping, minimized) and every seed of real values, through the same target functions
-//! libFuzzer runs (`tests/fuzz_targets`). A target panics when its property breaks, so an input
-//! that once passed and now fails is caught here by every test run, no fuzzer needed.
+//! libFuzzer runs (`fuzz/targets`, compiled in here as a module, so that its `feature = "..."`
+//! gates are the crate's own features: each feature combination replays what it has). A target
+//! panics when its property breaks, so an input that once passed and now fails is caught here by
+//! every test run, no fuzzer needed.
 //!
 //! `SEALED_SESSION_WRITE_FUZZ_SEEDS=1` also writes the seeds into the corpus directories
 //! (`fuzz/README.md`).
 
 use std::path::{Path, PathBuf};
+
+#[path = "../../fuzz/targets/lib.rs"]
+mod fuzz_targets;
 
 /// Inputs larger than this are not kept in a corpus (`-max_len` of the campaign).
 const MAX_LEN: usize = 8192;

@@ -16,7 +16,7 @@ use http::header::COOKIE;
 use http::{HeaderMap, HeaderValue};
 use sealed_session::{ManualClock, Postcard, Sealer, SessionCookie, MAX_COOKIE_SIZE};
 
-use crate::fixtures::primary;
+use super::fixtures::primary;
 
 /// The time every session here is sealed and opened at.
 pub(crate) const NOW: u64 = 1_750_000_000;

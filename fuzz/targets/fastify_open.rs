@@ -25,7 +25,7 @@ use crypto_secretbox::aead::{Aead as _, KeyInit as _};
 use crypto_secretbox::XSalsa20Poly1305;
 use sealed_session::{FastifySealer, OpenError, SessionSealer};
 
-use crate::fixtures::{previous, primary, ring, split};
+use super::fixtures::{previous, primary, ring, split};
 
 static SEALER: LazyLock<FastifySealer> = LazyLock::new(|| FastifySealer::new(ring()));
 

@@ -6,7 +6,7 @@
 
 use sealed_session::{Codec, OpenError, SealError, SessionSealer};
 
-use crate::fixtures::{split, Configured, Session, SEALERS};
+use super::fixtures::{split, Configured, Session, SEALERS};
 
 fn round_trip<C: Codec>(configured: &Configured<C>, payload: &[u8], created_at: u64, now: u64) {
     let sealer = &configured.sealer;
@@ -23,7 +23,7 @@ fn round_trip<C: Codec>(configured: &Configured<C>, payload: &[u8], created_at: 
         Err(e) => panic!("unexpected seal error: {e}"),
     };
     assert!(
-        crate::open::authentic(&value, configured.cookie_name),
+        super::open::authentic(&value, configured.cookie_name),
         "a sealed value does not verify independently"
     );
     match sealer.open_bytes_at(&value, now) {

@@ -15,7 +15,7 @@ use chacha20poly1305::aead::{Aead as _, KeyInit as _, Payload};
 use chacha20poly1305::XChaCha20Poly1305;
 use sealed_session::{Codec, OpenError};
 
-use crate::fixtures::{previous, primary, split, Configured, Session, SEALERS};
+use super::fixtures::{previous, primary, split, Configured, Session, SEALERS};
 
 const HEADER: usize = 6;
 const NONCE: usize = 24;

@@ -18,16 +18,16 @@ use http::HeaderMap;
 use sealed_session::FastifySealer;
 use sealed_session::{Codec, KeyRing, Sealer, SessionCookie, MAX_COOKIE_SIZE};
 
-use crate::cookie_header::{pairs, FIXTURE, SEED_COUNT};
-use crate::fixtures::{
+use super::cookie_header::{pairs, FIXTURE, SEED_COUNT};
+use super::fixtures::{
     join, previous, primary, ring, stranger, Configured, Kind, Session, SEALERS,
 };
-use crate::open::text_selector;
+use super::open::text_selector;
 
 /// When the seeds' values are sealed (any time works: each seed carries its own "now").
 const SEALED_AT: u64 = 1_760_000_000;
 
-/// The seeds of target `name` (as in [`crate::TARGETS`]).
+/// The seeds of target `name` (as in [`super::targets`]).
 pub fn for_target(name: &str) -> Vec<Vec<u8>> {
     match name {
         "open" => open(),
