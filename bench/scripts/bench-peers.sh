@@ -42,7 +42,10 @@
 #   bench/scripts/bench-peers.sh                      # every server, ROUNDS=9, DURATION=10
 #   DURATION=2 ROUNDS=1 bench/scripts/bench-peers.sh  # a quick check that all of it works
 #   SERVERS="sealed_session tower_redis" bench/scripts/bench-peers.sh
-#   bench/scripts/peers-chart.py bench/results/peers.json [instructions.json] [bench/peers.svg]
+# and the chart, with the instruction counts of the in-process peers as its second panel:
+#   OUT=bench/results/instructions.json bench/scripts/bench-instructions.sh peers
+#   bench/scripts/peers-chart.py bench/results/peers.json \
+#     --instructions bench/results/instructions.json --out bench/peers.svg
 # Environment (all optional):
 #   DURATION     seconds per measured wrk run (default 10)
 #   WARMUP       seconds of the unmeasured wrk run before it (default 2; 0 skips it)
