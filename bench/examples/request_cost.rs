@@ -11,6 +11,11 @@
 //!   process with `tower::ServiceExt::oneshot`, body collected;
 //! - `sessions`: the app of `examples/counter.rs` (with `SessionLayer`), the request carrying
 //!   three unrelated cookies and the session cookie (open, count, seal, `Set-Cookie`);
+//!   `sessions_logged`: the same with the demo's log subscriber installed
+//!   (`examples/support`'s `init_tracing`, as `cargo run --example counter` starts), what its
+//!   logging costs a request; `first_visit` and `first_visit_logged`: the unrelated cookies
+//!   alone, so each request starts a session (count 1, sealed), without and with the
+//!   subscriber (which writes a `debug` line per new session; run with stdout to /dev/null);
 //! - `load_save`: `SessionCookie::load`, the count, `SessionCookie::set_cookie_values`;
 //! - `load`: `SessionCookie::load` alone;
 //! - `open_seal`: the plain API as `examples/counter_floor.rs` calls it: `Sealer::open` of a
@@ -60,6 +65,9 @@ mod peer_tower_cookie;
 #[allow(dead_code, clippy::duplicate_mod)]
 #[path = "peer_tower_memory.rs"]
 mod peer_tower_memory;
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../../examples/support/mod.rs"]
+mod support;
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -85,11 +93,15 @@ fn signed_in_cookies(
 fn main() -> Result<(), Failure> {
     let mut args = std::env::args().skip(1);
     let usage = "usage: request_cost \
-                 <plain|sessions|load_save|load|open_seal|untouched|bare|noop_layer|\
+                 <plain|sessions|sessions_logged|first_visit|first_visit_logged|load_save|load|\
+                 open_seal|untouched|bare|noop_layer|\
                  tower_memory|tower_cookie|private_jar> <iterations>";
     let mode = args.next().ok_or(usage)?;
     let iterations: usize = args.next().ok_or(usage)?.parse()?;
 
+    if mode.ends_with("_logged") {
+        support::init_tracing();
+    }
     let keys = KeyRing::new(Key::from_bytes([7; 32]));
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     let sessions: Router = counter::app(keys.clone()).with_state(());
@@ -123,6 +135,9 @@ fn main() -> Result<(), Failure> {
         Some(peer) => signed_in_cookies(&runtime, peer)?,
         None => line.clone(),
     };
+    let unrelated = HeaderValue::from_static(
+        "_ga=GA1.1.1234567890.1700000000; theme=dark; consent=analytics%3Dno%2Cads%3Dno",
+    );
     let sealer = Sealer::new(keys);
     let sealed = sealer.seal(&BTreeMap::from([("count".to_owned(), 1u64)]))?;
     let cookies = SessionCookie::new(sealer.clone());
@@ -145,7 +160,8 @@ fn main() -> Result<(), Failure> {
         match (mode.as_str(), &peer) {
             (_, Some(peer)) => _ = call(peer, &peer_line)?,
             ("plain", _) => _ = call(&plain, &line)?,
-            ("sessions", _) => _ = call(&sessions, &line)?,
+            ("sessions" | "sessions_logged", _) => _ = call(&sessions, &line)?,
+            ("first_visit" | "first_visit_logged", _) => _ = call(&sessions, &unrelated)?,
             ("untouched", _) => _ = call(&untouched, &line)?,
             ("bare", _) => _ = call(&bare, &line)?,
             ("noop_layer", _) => _ = call(&noop, &line)?,
@@ -174,7 +190,7 @@ fn main() -> Result<(), Failure> {
     // session's load and save, not a new session each time.
     let counted = match (mode.as_str(), &peer) {
         (_, Some(peer)) => Some(call(peer, &peer_line)?),
-        ("sessions", _) => Some(call(&sessions, &line)?),
+        ("sessions" | "sessions_logged", _) => Some(call(&sessions, &line)?),
         _ => None,
     };
     if let Some(body) = counted {
