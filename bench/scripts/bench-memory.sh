@@ -9,7 +9,7 @@
 # Prints, per server: resident memory (VmRSS) after a warm-up of 1,000 clients and after
 # CLIENTS more, the growth per client, and for Redis setups Redis's used_memory growth and its
 # number of keys. Installs apache2-utils (ab, which sends an exact number of requests),
-# redis-server and the Node packages of bench/node when missing.
+# redis-server, Node and the Node packages of bench/node when missing.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -22,6 +22,7 @@ source bench/scripts/bench-common.sh
 need ab apache2-utils
 need redis-server redis-server
 need redis-cli redis-tools
+bash .ci/install-node   # Node >= 20 and npm, from Debian's packages when missing
 need node
 need curl
 if [[ ! -d bench/node/node_modules/express-session ]]; then

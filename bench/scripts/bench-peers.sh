@@ -61,7 +61,8 @@
 #   OUT          the results as JSON (default bench/results/peers.json, ignored by git)
 #   CARGO_TARGET_DIR  where cargo builds, as for cargo itself
 # Installs wrk, redis-server and redis-cli (Debian packages) when missing, and the two Node
-# projects' packages (npm ci in bench/node and tests/interop) when missing; needs node >= 20.
+# projects' packages (npm ci in bench/node and tests/interop) when missing, and Node >= 20 with
+# npm (.ci/install-node, Debian's packages).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -94,6 +95,8 @@ if uses_redis; then
   need redis-cli redis-tools
 fi
 if uses express_redis || uses fastify; then
+  # Node >= 20 and npm from Debian's packages when missing (fastify 5 needs 20).
+  bash .ci/install-node
   need node
   need npm
 fi
