@@ -12,25 +12,19 @@
 //! process. `PORT` changes the port (0 picks a free one).
 
 use actix_session::storage::CookieSessionStore;
-use actix_session::{Session, SessionMiddleware};
+use actix_session::SessionMiddleware;
 use actix_web::cookie::Key;
-use actix_web::{web, App, HttpResponse, HttpServer};
-use serde_json::json;
+use actix_web::{web, App, HttpServer};
 
 // Start-up shared by the server examples; each uses part of it.
 #[path = "../../examples/support/mod.rs"]
 #[allow(dead_code)]
 mod support;
 
-async fn count(session: Session) -> HttpResponse {
-    // A value that does not decode as a number counts as no value.
-    let n = session.get::<u64>("count").ok().flatten().unwrap_or(0) + 1;
-    match session.insert("count", n) {
-        Ok(()) => HttpResponse::Ok()
-            .json(json!({ "hello": format!("route requested {n} times in this session") })),
-        Err(e) => HttpResponse::InternalServerError().body(e.to_string()),
-    }
-}
+// The counter's route, written once for the peers of each session API.
+#[path = "peer_routes/mod.rs"]
+#[allow(dead_code)]
+mod peer_routes;
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -39,13 +33,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?
         .into_std()?;
     HttpServer::new(move || {
-        App::new().route("/", web::get().to(count)).wrap(
-            // The sealed-session demo's cookie: named `session`-something, Secure, HttpOnly,
-            // SameSite=Lax (actix-session's defaults), its content encrypted.
-            SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
-                .cookie_name("session".to_owned())
-                .build(),
-        )
+        App::new()
+            .route("/", web::get().to(peer_routes::actix_count))
+            .wrap(
+                // The sealed-session demo's cookie: named `session`-something, Secure, HttpOnly,
+                // SameSite=Lax (actix-session's defaults), its content encrypted.
+                SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                    .cookie_name("session".to_owned())
+                    .build(),
+            )
     })
     .listen(listener)?
     .run()

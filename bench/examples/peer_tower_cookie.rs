@@ -11,18 +11,19 @@
 //! The key is made at start-up: cookies do not outlive the process. `PORT` changes the port (0
 //! picks a free one).
 
-use axum::http::StatusCode;
 use axum::routing::get;
-use axum::{Json, Router};
-use serde_json::{json, Value};
-use tower_sessions_cookie_store::{
-    CookieSessionConfig, CookieSessionManagerLayer, Key, SameSite, Session,
-};
+use axum::Router;
+use tower_sessions_cookie_store::{CookieSessionConfig, CookieSessionManagerLayer, Key, SameSite};
 
 // Start-up shared by the server examples; each uses part of it.
 #[path = "../../examples/support/mod.rs"]
 #[allow(dead_code)]
 mod support;
+
+// The counter's route, written once for the peers of each session API.
+#[path = "peer_routes/mod.rs"]
+#[allow(dead_code)]
+mod peer_routes;
 
 /// The app: the counter's route behind the encrypted cookie store, sealing with `key`.
 pub fn app(key: Key) -> Router {
@@ -31,26 +32,8 @@ pub fn app(key: Key) -> Router {
         .with_name("session")
         .with_same_site(SameSite::Lax);
     Router::new()
-        .route("/", get(count))
+        .route("/", get(peer_routes::tower_count))
         .layer(CookieSessionManagerLayer::private(key).with_config(config))
-}
-
-async fn count(session: Session) -> Result<Json<Value>, (StatusCode, String)> {
-    // A value that does not decode as a number counts as no value.
-    let n = session
-        .get::<u64>("count")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(0)
-        + 1;
-    session
-        .insert("count", n)
-        .await
-        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok(Json(
-        json!({ "hello": format!("route requested {n} times in this session") }),
-    ))
 }
 
 #[tokio::main]

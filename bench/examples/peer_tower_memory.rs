@@ -10,17 +10,20 @@
 //!
 //! `PORT` changes the port (0 picks a free one).
 
-use axum::http::StatusCode;
 use axum::routing::get;
-use axum::{Json, Router};
-use serde_json::{json, Value};
+use axum::Router;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{MemoryStore, Session, SessionManagerLayer};
+use tower_sessions::{MemoryStore, SessionManagerLayer};
 
 // Start-up shared by the server examples; each uses part of it.
 #[path = "../../examples/support/mod.rs"]
 #[allow(dead_code)]
 mod support;
+
+// The counter's route, written once for the peers of each session API.
+#[path = "peer_routes/mod.rs"]
+#[allow(dead_code)]
+mod peer_routes;
 
 /// The app: the counter's route behind tower-sessions with a store of its own.
 pub fn app() -> Router {
@@ -28,25 +31,9 @@ pub fn app() -> Router {
     let sessions = SessionManagerLayer::new(MemoryStore::default())
         .with_name("session")
         .with_same_site(SameSite::Lax);
-    Router::new().route("/", get(count)).layer(sessions)
-}
-
-async fn count(session: Session) -> Result<Json<Value>, (StatusCode, String)> {
-    // A value that does not decode as a number counts as no value.
-    let n = session
-        .get::<u64>("count")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(0)
-        + 1;
-    session
-        .insert("count", n)
-        .await
-        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok(Json(
-        json!({ "hello": format!("route requested {n} times in this session") }),
-    ))
+    Router::new()
+        .route("/", get(peer_routes::tower_count))
+        .layer(sessions)
 }
 
 #[tokio::main]

@@ -11,12 +11,10 @@
 //! `REDIS_URL` names the server (default `redis://127.0.0.1:6379`); `PORT` changes the port (0
 //! picks a free one).
 
-use axum::http::StatusCode;
 use axum::routing::get;
-use axum::{Json, Router};
-use serde_json::{json, Value};
+use axum::Router;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Session, SessionManagerLayer};
+use tower_sessions::SessionManagerLayer;
 use tower_sessions_redis_store::fred::prelude::{ClientLike as _, Config, Pool};
 use tower_sessions_redis_store::RedisStore;
 
@@ -25,23 +23,10 @@ use tower_sessions_redis_store::RedisStore;
 #[allow(dead_code)]
 mod support;
 
-async fn count(session: Session) -> Result<Json<Value>, (StatusCode, String)> {
-    // A value that does not decode as a number counts as no value.
-    let n = session
-        .get::<u64>("count")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or(0)
-        + 1;
-    session
-        .insert("count", n)
-        .await
-        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok(Json(
-        json!({ "hello": format!("route requested {n} times in this session") }),
-    ))
-}
+// The counter's route, written once for the peers of each session API.
+#[path = "peer_routes/mod.rs"]
+#[allow(dead_code)]
+mod peer_routes;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -55,7 +40,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sessions = SessionManagerLayer::new(RedisStore::new(pool))
         .with_name("session")
         .with_same_site(SameSite::Lax);
-    let app = Router::new().route("/", get(count)).layer(sessions);
+    let app = Router::new()
+        .route("/", get(peer_routes::tower_count))
+        .layer(sessions);
     let listener = support::listen("peer_tower_redis", 3000).await?;
     axum::serve(listener, app).await?;
     Ok(())
