@@ -36,3 +36,27 @@ target_dir() {
   cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])'
 }
+
+# free_port: a port on 127.0.0.1 nothing listens on now.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# cpu_ticks PID: user + system CPU time of a process (all its threads), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# rss_kib PID: a process's resident memory (VmRSS), in KiB.
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+# wait_answering NAME PID LOG URL: wait (at most 10 s) until URL answers, failing with the
+# server's log if its process PID exits first or it never answers.
+wait_answering() {
+  local name=$1 pid=$2 log=$3 url=$4
+  for _ in $(seq 1 100); do
+    if curl -s -o /dev/null "$url"; then return 0; fi
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "$name exited"; }
+    sleep 0.1
+  done
+  cat "$log" >&2
+  fail "$name did not answer within 10 s"
+}

@@ -100,7 +100,7 @@ launch() {
 # start NAME: start a server on a free port, wait (bounded) until it answers; sets PORT.
 start() {
   local name=$1
-  PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  PORT=$(free_port)
   case $name in
     counter | actix_counter)
       launch "$LOG/$name.log" env SESSION_KEYS="$KEY" PORT="$PORT" RUST_LOG=warn "$BIN/$name"
@@ -119,13 +119,7 @@ start() {
         node "$ROOT/tests/interop/server.js"
       ;;
   esac
-  for _ in $(seq 1 100); do
-    if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then return 0; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$LOG/$name.log" >&2; fail "$name exited"; }
-    sleep 0.1
-  done
-  cat "$LOG/$name.log" >&2
-  fail "$name did not answer within 10 s"
+  wait_answering "$name" "$SERVER_PID" "$LOG/$name.log" "http://127.0.0.1:$PORT/"
 }
 
 # A session cookie from a first request (any server of the pair shares the key and format): the
@@ -134,9 +128,6 @@ cookie_from() {
   curl -s -D - -o /dev/null "http://127.0.0.1:$1/" |
     tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(\(__Host-\)\{0,1\}session=[^;]*\).*/\1/p' | head -n 1
 }
-
-# User + system CPU time of a process, in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 declare -A CPU RPS
 run() {

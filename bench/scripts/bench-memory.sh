@@ -25,6 +25,7 @@ need redis-cli redis-tools
 bash .ci/install-node   # Node >= 20 and npm, from Debian's packages when missing
 need node
 need curl
+need python3
 if [[ ! -d bench/node/node_modules/express-session ]]; then
   (cd bench/node && npm ci --no-audit --no-fund --silent)
 fi
@@ -43,8 +44,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 # start_redis: a fresh redis-server on a free loopback port, no persistence; sets REDIS_PORT.
 start_redis() {
@@ -76,11 +75,7 @@ measure() {
     REDIS_URL="redis://127.0.0.1:${REDIS_PORT:-0}" "$@" >"$LOG/$name.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
-  for _ in $(seq 1 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/" && break
-    kill -0 "$pid" 2>/dev/null || { cat "$LOG/$name.log" >&2; fail "$name exited"; }
-    sleep 0.1
-  done
+  wait_answering "$name" "$pid" "$LOG/$name.log" "http://127.0.0.1:$port/"
   local body
   body=$(curl -s "http://127.0.0.1:$port/")
   [[ $body == *"requested 1 times"* ]] || fail "$name: a request without a cookie did not start a session: $body"

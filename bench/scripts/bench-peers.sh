@@ -128,10 +128,6 @@ stop() { # stop PID: end a process this script started, and reap it
 stop_server() { stop "$SERVER_PID"; SERVER_PID=; }
 trap 'stop_server; stop "$REDIS_PID"; rm -rf "$LOG"' EXIT
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # launch CPUS LOG command...: start a command in the background, pinned to CPUS; sets
 # LAUNCHED to the command's own process (taskset and env exec it), so its CPU time can be read.
 launch() {
@@ -189,13 +185,7 @@ start() {
         node "$ROOT/tests/interop/server.js" ;;
   esac
   SERVER_PID=$LAUNCHED
-  for _ in $(seq 1 100); do
-    if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then return 0; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log" >&2; fail "$name exited"; }
-    sleep 0.1
-  done
-  cat "$log" >&2
-  fail "$name did not answer within 10 s"
+  wait_answering "$name" "$SERVER_PID" "$log" "http://127.0.0.1:$PORT/"
 }
 
 # signed_in NAME: a first request without cookies must answer 1 and set a session cookie
@@ -214,8 +204,6 @@ signed_in() {
   printf '%s' "$cookie"
 }
 
-# User + system CPU time of a process (all its threads), in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 redis_ticks() { if [[ -n "$REDIS_PID" ]]; then cpu_ticks "$REDIS_PID"; else echo 0; fi; }
 stores_in_redis() { [[ $1 == tower_redis || $1 == actix_session_redis || $1 == express_redis ]]; }
 

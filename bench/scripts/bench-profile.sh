@@ -51,10 +51,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
 # record NAME OUT: run the server under wrk with perf sampling it; prints requests/s.
 COOKIE=
 record() {
