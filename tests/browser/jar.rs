@@ -187,15 +187,6 @@ fn attacker_app(lines: Vec<String>) -> Router {
     )
 }
 
-fn count(text: &str) -> Option<u64> {
-    text.split_once("requested ")?
-        .1
-        .split(' ')
-        .next()?
-        .parse()
-        .ok()
-}
-
 async fn planted_cookies_change_nothing(
     driver: &Driver,
     app: &str,
@@ -215,7 +206,7 @@ async fn planted_cookies_change_nothing(
     // Back on the app: its own session goes on counting, and the attacker's (at 6) is not it.
     driver.navigate(&format!("{app}/")).await?;
     let text = driver.wait_for_text("route requested").await?;
-    if count(&text) != Some(4) {
+    if common::demo_count(&text) != Some(4) {
         return Err(format!(
             "after the planting the app sees another session: {text:?}"
         ));
@@ -251,7 +242,7 @@ async fn planted_cookies_change_nothing(
     driver.wait_for_text("planted").await?;
     driver.navigate(&format!("{app}/")).await?;
     let text = driver.wait_for_text("route requested").await?;
-    if count(&text) != Some(7) {
+    if common::demo_count(&text) != Some(7) {
         return Err(format!(
             "a cookie planted from the same host name did not take over: {text:?}"
         ));

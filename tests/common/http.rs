@@ -75,3 +75,14 @@ pub async fn status_text(response: Response<Body>) -> (StatusCode, String) {
     let status = response.status();
     (status, text(response).await)
 }
+
+/// The count in the counter demo's answer (`route requested N times in this session`), if the
+/// text holds one.
+pub fn demo_count(text: &str) -> Option<u64> {
+    text.split_once("requested ")?
+        .1
+        .split(' ')
+        .next()?
+        .parse()
+        .ok()
+}

@@ -13,8 +13,8 @@ mod loopback;
 mod profile;
 
 pub use http::{
-    attribute, attributes, one_set_cookie, oneshot, pair, send, set_cookies, status_text, text,
-    value,
+    attribute, attributes, demo_count, one_set_cookie, oneshot, pair, send, set_cookies,
+    status_text, text, value,
 };
 pub use keys::{fixed_key, key_a, key_b, named, sealer_at, T0};
 pub use logs::{capture_logs, capture_logs_of};

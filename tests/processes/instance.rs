@@ -8,9 +8,9 @@ use std::io::{BufRead as _, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, ExitCode, Stdio};
 
-use sealed_session::{Key, KeyRing};
+use sealed_session::Key;
 
-use crate::counter;
+use crate::{counter, support};
 
 /// Set in a child's environment: run the counter instead of the tests.
 const SERVE: &str = "SEALED_SESSION_FAULTS_SERVE";
@@ -20,31 +20,21 @@ pub fn serve_requested() -> bool {
     std::env::var_os(SERVE).is_some()
 }
 
-/// Serve mode: the demo's `main` (keys from `SESSION_KEYS`, port from `PORT`, the listening
-/// line on stdout) without its log output.
+/// Serve mode: the demo's `main`, through the examples' own start-up (keys from
+/// `SESSION_KEYS`, the port from `PORT`, the listening line on stdout), without its log
+/// subscriber.
 pub fn serve() -> ExitCode {
-    let keys = match KeyRing::from_env("SESSION_KEYS") {
-        Ok(keys) => keys,
-        Err(e) => {
-            eprintln!("counter: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let port: u16 = std::env::var("PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let served = runtime.block_on(async {
-        let listener =
-            tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
-        println!("counter listening on http://{}/", listener.local_addr()?);
-        axum::serve(listener, counter::app(keys)).await
+        let keys = support::keys_from_env()?;
+        let listener = support::listen("counter", 3000).await?;
+        axum::serve(listener, counter::app(keys)).await?;
+        Ok::<(), support::Failure>(())
     });
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("counter: {e}");
+            eprintln!("counter: {e:?}");
             ExitCode::FAILURE
         }
     }

@@ -19,6 +19,14 @@ use libtest_mimic::{Arguments, Trial};
     reason = "the example's main runs only as the example; each example brings examples/support"
 )]
 mod counter;
+// The examples' start-up, which serve mode runs as the demo does.
+#[path = "../../examples/support/mod.rs"]
+#[allow(
+    dead_code,
+    clippy::duplicate_mod,
+    reason = "serve mode uses part of it; the counter example brings its own copy"
+)]
+mod support;
 
 mod examples;
 mod hostile_tcp;

@@ -23,9 +23,7 @@ pub struct Response {
 impl Response {
     /// The count in the demo's answer (`route requested N times in this session`).
     pub fn count(&self) -> Option<u64> {
-        let body = std::str::from_utf8(&self.body).ok()?;
-        let (_, rest) = body.split_once("requested ")?;
-        rest.split(' ').next()?.parse().ok()
+        common::demo_count(std::str::from_utf8(&self.body).ok()?)
     }
 }
 

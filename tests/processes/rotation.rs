@@ -118,9 +118,7 @@ impl Client {
             self.uncertain = true;
             return None;
         };
-        let n: u64 = body
-            .split_once("requested ")
-            .and_then(|(_, rest)| rest.split(' ').next()?.parse().ok())?;
+        let n = common::demo_count(&body)?;
         stats.requests.fetch_add(1, Ordering::Relaxed);
         let next = n == self.last + 1 || (self.uncertain && n == self.last + 2);
         self.uncertain = false;
