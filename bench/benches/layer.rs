@@ -40,6 +40,8 @@ mod counter;
 #[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../examples/counter_plain.rs"]
 mod counter_plain;
+#[path = "../examples/untouched_routes/mod.rs"]
+mod untouched_routes;
 
 /// A `Cookie` header as a browser sends it: a few cookies of other parts of the site around the
 /// session cookie `session=<value>`.
@@ -150,18 +152,7 @@ fn untouched(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let health = || Router::new().route("/health", axum::routing::get(|| async { "ok" }));
-    let layered: Router = health()
-        .layer(sealed_session::SessionLayer::new(Sealer::new(keys())))
-        .with_state(());
-    let bare: Router = health().with_state(());
-    // A layer that does nothing: what wrapping a route in any tower layer costs in axum (a
-    // boxed clone of the wrapped service and a boxed future per request).
-    let noop: Router = health()
-        .layer(tower::util::MapRequestLayer::new(
-            |request: Request<Body>| request,
-        ))
-        .with_state(());
+    let [layered, bare, noop] = untouched_routes::untouched_routes(keys(), "/health");
     // A real session cookie in the request, as a signed-in browser sends it to every route.
     let cookies = SessionCookie::new(Sealer::new(keys()));
     let session = cookies.load(&HeaderMap::new());

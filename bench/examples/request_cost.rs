@@ -68,6 +68,8 @@ mod peer_tower_memory;
 #[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../../examples/support/mod.rs"]
 mod support;
+#[path = "untouched_routes/mod.rs"]
+mod untouched_routes;
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -106,16 +108,7 @@ fn main() -> Result<(), Failure> {
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     let sessions: Router = counter::app(keys.clone()).with_state(());
     let plain: Router = counter_plain::app().with_state(());
-    let health = || Router::new().route("/", axum::routing::get(|| async { "ok" }));
-    let untouched: Router = health()
-        .layer(sealed_session::SessionLayer::new(Sealer::new(keys.clone())))
-        .with_state(());
-    let bare: Router = health().with_state(());
-    let noop: Router = health()
-        .layer(tower::util::MapRequestLayer::new(
-            |request: Request<Body>| request,
-        ))
-        .with_state(());
+    let [untouched, bare, noop] = untouched_routes::untouched_routes(keys.clone(), "/");
     // The peers, each with a fixed key as the demo's, made only for its own mode (the memory
     // store's first request would count in another's heap allocations otherwise).
     let peer: Option<Router> = match mode.as_str() {
